@@ -1,0 +1,276 @@
+"""Dutch analysis chain: text → index terms, the same at index and at query time.
+
+`dutch_analyzer()` composes a tokenizer with small filters, Whoosh style::
+
+    DutchTokenizer() | LowercaseFilter() | StopMarkFilter() | AccentFoldFilter() | DutchStemFilter()
+
+Every word yields two terms at the same position: its exact form, prefixed with `EXACT_PREFIX`
+(lower-cased and diacritic-folded: "=leerkrachten"), and its stem ("leerkracht"). Stop words keep
+only their exact form, so they do not count for ranking but "quoted phrases" still match them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Iterator
+
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+EXACT_PREFIX = "="
+CHAIN_VERSION = 1
+"""Bump when the chain's behaviour changes; the data files' contents are part of the version too."""
+
+# Runs of letters and digits, joined by inner punctuation ("700.000", "2019/C/42", "auto's",
+# "Nederlands-Vlaamse", "verbeteren.Het"); the tokenizer then decides how to split each run.
+_RUN_RE = re.compile(r"[^\W_]+(?:[.,/'’\-][^\W_]+)*")
+_DOT_SPLIT_RE = re.compile(r"[.,]")
+_DIGIT_RE = re.compile(r"\d")
+_ABBREVIATION_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}$")
+_NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
+_LONG_VOWEL_END_RE = re.compile(r"(?:ie|ij|ei|ui|ou|au|oe|eu|aa|ee|oo|uu)[vz]$")
+_DOUBLE_CONSONANT_END_RE = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
+
+
+def _read_data(name: str) -> list[str]:
+    text = resources.files("indexer").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+
+
+STOP_WORDS = frozenset(_read_data("stopwords_nl.txt"))
+STEM_OVERRIDES = dict(tuple(line.split()) for line in _read_data("stem_overrides.txt"))  # type: ignore[misc]
+
+
+def analysis_version() -> str:
+    """A fingerprint of the chain: its code version plus the stop word and override lists."""
+    digest = hashlib.sha1()
+    for name in ("stopwords_nl.txt", "stem_overrides.txt"):
+        digest.update(resources.files("indexer").joinpath("data", name).read_bytes())
+    return f"{CHAIN_VERSION}-{digest.hexdigest()[:10]}"
+
+
+class DutchTokenizer(Tokenizer):
+    """Splits text into words the way Dutch parliamentary text needs.
+
+    - glued sentences are split: "verbeteren.Het" → "verbeteren", "Het"; "hoe?2." → "hoe", "2";
+    - numbers and codes stay whole: "700.000", "3,5", "2019/C/42"; abbreviations too: "o.a";
+    - hyphenated words give their parts at successive positions plus the joined whole at the
+      first part's position ("Nederlands-Vlaamse" → "Nederlands", "Vlaamse", "NederlandsVlaamse"),
+      with `token.whole = True` on the joined form;
+    - "en/of" gives "en", "of"; apostrophes stay inside the word ("auto's", "zo'n").
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        if not tokenize:
+            _set(token, value, pos, start_char, start_char + len(value), keeporiginal)
+            yield token
+            return
+        for match in _RUN_RE.finditer(value):
+            run = match.group(0)
+            if run.isalnum():  # the common case: a plain word
+                _set(token, run, pos, start_char + match.start(), start_char + match.end(), keeporiginal)
+                yield token
+                pos += 1
+                continue
+            for words in _split_run(run, match.start()):
+                # `words` is one position: [(text, start, end)], or a hyphenated word's parts.
+                if len(words) == 1:
+                    text, start, end = words[0]
+                    _set(token, text, pos, start_char + start, start_char + end, keeporiginal)
+                    yield token
+                    pos += 1
+                    continue
+                first_pos = pos
+                for text, start, end in words:
+                    _set(token, text, pos, start_char + start, start_char + end, keeporiginal)
+                    yield token
+                    pos += 1
+                whole = "".join(w[0] for w in words)
+                if any(_DIGIT_RE.search(w[0]) for w in words):
+                    whole = "-".join(w[0] for w in words)
+                _set(token, whole, first_pos, start_char + words[0][1], start_char + words[-1][2],
+                     keeporiginal)
+                token.whole = True
+                yield token
+
+
+def _set(token: Token, text: str, pos: int, start: int, end: int, keeporiginal: bool) -> None:
+    token.text = text
+    token.boost = 1.0
+    token.stopped = False
+    token.whole = False
+    if keeporiginal:
+        token.original = text
+    if token.positions:
+        token.pos = pos
+    if token.chars:
+        token.startchar = start
+        token.endchar = end
+
+
+def _split_run(run: str, offset: int) -> Iterator[list[tuple[str, int, int]]]:
+    """Split one run of joined characters into positions (see `DutchTokenizer`)."""
+    if _NUMBER_RE.match(run) or _ABBREVIATION_RE.match(run):
+        yield [(run, offset, offset + len(run))]
+        return
+    start = 0
+    for piece in _pieces(run):
+        begin = run.index(piece, start)
+        start = begin + len(piece)
+        yield from _split_piece(piece, offset + begin)
+
+
+def _pieces(run: str) -> list[str]:
+    """Split at '.' and ',' unless they sit between digits ("700.000" stays, "incident.Trein" splits)."""
+    pieces: list[str] = []
+    current = ""
+    for i, char in enumerate(run):
+        if char in ".," and not (run[i - 1].isdigit() and i + 1 < len(run) and run[i + 1].isdigit()):
+            pieces.append(current)
+            current = ""
+        else:
+            current += char
+    pieces.append(current)
+    return [p for p in pieces if p]
+
+
+def _split_piece(piece: str, offset: int) -> Iterator[list[tuple[str, int, int]]]:
+    if "/" in piece and not _DIGIT_RE.search(piece):
+        # "en/of", "leerkrachten/leraars": separate words.
+        start = 0
+        for part in piece.split("/"):
+            yield from _split_piece(part, offset + start)
+            start += len(part) + 1
+        return
+    if "-" in piece and "/" not in piece:
+        parts, start = [], 0
+        for part in piece.split("-"):
+            parts.append((part, offset + start, offset + start + len(part)))
+            start += len(part) + 1
+        yield parts
+        return
+    yield [(piece, offset, offset + len(piece))]
+
+
+class StopMarkFilter(Filter):
+    """Marks Dutch stop words (`token.stopped`) without removing them: phrases still need them.
+
+    Runs before accent folding, so "één" (one) is not taken for the stop word "een" (a).
+    """
+
+    def __init__(self, stoplist: frozenset[str] = STOP_WORDS) -> None:
+        self.stoplist = stoplist
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.stopped = token.text in self.stoplist
+            yield token
+
+
+class AccentFoldFilter(Filter):
+    """Folds diacritics: "ideeën" → "ideeen", "kopiëren" → "kopieren", "coöperatie" → "cooperatie"."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+class DutchStemFilter(Filter):
+    """Yields each word's exact form ("=" + word) and, unless it is a stop word, its stem."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            word = token.text
+            token.text = EXACT_PREFIX + word
+            yield token
+            if not token.stopped:
+                token.text = stem(word)
+                yield token
+
+
+_FOLD_EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "’": "'"})
+
+
+@lru_cache(maxsize=100_000)
+def fold(text: str) -> str:
+    """Lower-case text without diacritics."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The stem of a folded, lower-case word: overrides, Snowball `dutch_porter`, then fix-ups.
+
+    Before Snowball: "auto's" → "auto", "competenties" → "competentie", "ideeen" → "idee"
+    (Snowball leaves vowel plurals alone). After: a final v/z after a long vowel becomes f/s
+    ("bedrijven" → "bedrijf", "reizen" → "reis") and a final double consonant is undoubled
+    ("gevangenissen" → "gevangenis"), so singular and plural meet.
+    """
+    if word in STEM_OVERRIDES:
+        return STEM_OVERRIDES[word]
+    if _DIGIT_RE.search(word) or len(word) < 3:
+        return word
+    base = re.sub(r"'s?$", "", word)
+    if base in STEM_OVERRIDES:
+        return STEM_OVERRIDES[base]
+    if len(base) > 5 and base.endswith("ies"):
+        base = base[:-1]
+    elif len(base) > 5 and base.endswith(("ieen", "eeen")):
+        base = base[:-2]
+    result = _snowball().stemWord(base)
+    if _LONG_VOWEL_END_RE.search(result):
+        result = result[:-1] + ("f" if result.endswith("v") else "s")
+    elif len(result) > 4 and _DOUBLE_CONSONANT_END_RE.search(result):
+        result = result[:-1]
+    return result
+
+
+@lru_cache(maxsize=1)
+def _snowball():  # type: ignore[no-untyped-def]
+    # Created lazily and never stored on a filter: Whoosh pickles the analyzer into the index,
+    # and a PyStemmer object cannot be pickled.
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("dutch_porter")
+
+
+def dutch_analyzer():  # type: ignore[no-untyped-def]
+    """The analysis chain for the question, answer and title fields."""
+    return DutchTokenizer() | LowercaseFilter() | StopMarkFilter() | AccentFoldFilter() | DutchStemFilter()
+
+
+def name_analyzer():  # type: ignore[no-untyped-def]
+    """For names, offices and themes: words lower-cased and folded, nothing removed or stemmed."""
+    return DutchTokenizer() | LowercaseFilter() | AccentFoldFilter()
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms `dutch_analyzer()` indexes for `text`, in order (for tests and debugging)."""
+    return [token.text for token in dutch_analyzer()(text, mode="index")]

@@ -1,0 +1,82 @@
+"""The Whoosh schema: which fields a document is indexed into, and how a Document maps onto them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
+
+from .analysis import dutch_analyzer, name_analyzer
+from .document import Document
+
+TEXT_FIELDS = ("title", "question", "answer")
+"""The sections searched by free-text words and highlighted in results."""
+NAME_FIELDS = ("theme", "questioner", "minister")
+"""Metadata searched by free-text words (with a low weight) and by field filters."""
+
+
+def build_schema() -> Schema:
+    """The schema of a Vraagbaak index."""
+    text = dutch_analyzer()
+    names = name_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        source=ID(stored=True),
+        title=TEXT(analyzer=text, stored=True),
+        question=TEXT(analyzer=text, stored=True),
+        answer=TEXT(analyzer=text, stored=True),
+        theme=TEXT(analyzer=names, stored=True),
+        questioner=TEXT(analyzer=names, stored=True),
+        # Indexed: the minister's name and office, so "minister:justitie" works; stored: the name.
+        minister=TEXT(analyzer=names, stored=True),
+        office=STORED(),
+        date=DATETIME(stored=True, sortable=True),
+        number=ID(stored=True),
+        answered=BOOLEAN(),
+        extra=STORED(),
+    )
+
+
+def document_fields(document: Document) -> dict[str, Any]:
+    """The keyword arguments that index `document` with `writer.add_document`."""
+    fields: dict[str, Any] = {
+        "id": document.id,
+        "source": document.source,
+        "title": document.title,
+        "question": document.question,
+        "answered": document.answer is not None,
+        "extra": dict(document.extra),
+    }
+    if document.answer:
+        fields["answer"] = document.answer
+    for name in ("theme", "questioner", "number", "office"):
+        value = getattr(document, name)
+        if value:
+            fields[name] = value
+    addressee = " ".join(part for part in (document.minister, document.office) if part)
+    if addressee:
+        fields["minister"] = addressee
+        fields["_stored_minister"] = document.minister
+    if document.date:
+        fields["date"] = dt.datetime.combine(document.date, dt.time())
+    return fields
+
+
+def stored_document(stored: dict[str, Any]) -> Document:
+    """Rebuild a Document from an index's stored fields."""
+    date = stored.get("date")
+    return Document(
+        id=stored["id"],
+        source=stored.get("source", ""),
+        title=stored.get("title", ""),
+        question=stored.get("question", ""),
+        answer=stored.get("answer") if stored.get("answer") else None,
+        theme=stored.get("theme"),
+        number=stored.get("number"),
+        questioner=stored.get("questioner"),
+        minister=stored.get("minister"),
+        office=stored.get("office"),
+        date=date.date() if date else None,
+        extra=stored.get("extra") or {},
+    )

@@ -1,0 +1,148 @@
+"""The index directory on disk: generations, the CURRENT pointer, the manifest and the write lock.
+
+    index_data/
+      CURRENT              name of the live generation (replaced atomically)
+      gen-<time>-<pid>/    a complete Whoosh index + manifest.json
+      .lock                held (flock) by the one process writing
+
+A full build writes a new generation beside the live one and swaps CURRENT only when it is
+complete, so a crash or a kill at any point leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import whoosh.index
+
+from .analysis import analysis_version
+from .errors import IndexLocked, IndexNotFound, IndexOutdated
+
+DEFAULT_INDEX_DIR = "index_data"
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+SCHEMA_VERSION = 1
+"""Bump when the schema's fields change."""
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One complete index inside the index directory."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    def open(self) -> whoosh.index.Index:
+        return whoosh.index.open_dir(str(self.path))
+
+
+def current_generation(index_dir: str | os.PathLike[str]) -> Generation:
+    """The live generation of `index_dir`, checked against this code's analysis chain."""
+    root = Path(index_dir)
+    try:
+        name = (root / CURRENT).read_text(encoding="utf-8").strip()
+        manifest = json.loads((root / name / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise IndexNotFound(
+            f"No Vraagbaak index in '{root}'. Build one with: vraagbaak index --index-dir {root}"
+        ) from err
+    if manifest.get("analysis_version") != analysis_version() or manifest.get("schema_version") != SCHEMA_VERSION:
+        raise IndexOutdated(
+            f"The index in '{root}' was built by another version of Vraagbaak's analysis "
+            f"({manifest.get('analysis_version')}, schema {manifest.get('schema_version')}; this "
+            f"version uses {analysis_version()}, schema {SCHEMA_VERSION}). Rebuild the index: "
+            f"vraagbaak index --rebuild --index-dir {root}"
+        )
+    return Generation(root / name, manifest)
+
+
+def new_generation_path(index_dir: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    return index_dir / f"gen-{stamp}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
+
+
+def publish(index_dir: Path, generation: Path, manifest: dict[str, Any]) -> None:
+    """Write the manifest and make `generation` the live index, atomically."""
+    _write_atomic(generation / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
+    _fsync_dir(generation)
+    _write_atomic(index_dir / CURRENT, generation.name + "\n")
+    _fsync_dir(index_dir)
+
+
+def remove_stale_generations(index_dir: Path, keep: int = 2) -> None:
+    """Delete generations other than the live one and the one before it.
+
+    The previous generation is kept for readers that opened it just before the swap.
+    Leftovers of killed builds (never published) go as well. Call only while holding the lock.
+    """
+    live = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    generations = sorted((p for p in index_dir.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    published = [p for p in generations if (p / MANIFEST).exists()]
+    keepers = {live} | {p.name for p in published[-keep:]}
+    for path in generations:
+        if path.name not in keepers:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
+    """Hold the index's write lock, waiting at most `timeout` seconds for another writer.
+
+    An OS-level lock (flock) is released by the kernel when its holder dies, so a killed
+    writer never leaves a stale lock behind.
+    """
+    path = index_dir / LOCK
+    with open(path, "a+") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as err:
+                if err.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise IndexLocked(
+                        f"The index in '{index_dir}' is being written by {holder} (lock file "
+                        f"{path}); waited {timeout:.0f} s. Try again when that build has finished."
+                    ) from err
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

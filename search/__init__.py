@@ -1,0 +1,32 @@
+"""Vraagbaak's search side: parse queries, rank, highlight; the `vraagbaak` command sits on top."""
+
+from indexer.document import Document
+from indexer.errors import (
+    DocumentNotFound,
+    IndexLocked,
+    IndexNotFound,
+    IndexOutdated,
+    IndexProblem,
+    QuerySyntaxError,
+    VraagbaakError,
+)
+
+from .highlight import Passage
+from .query import parse_query
+from .searcher import Hit, Results, Searcher
+
+__all__ = [
+    "Document",
+    "DocumentNotFound",
+    "Hit",
+    "IndexLocked",
+    "IndexNotFound",
+    "IndexOutdated",
+    "IndexProblem",
+    "Passage",
+    "QuerySyntaxError",
+    "Results",
+    "Searcher",
+    "VraagbaakError",
+    "parse_query",
+]

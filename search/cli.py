@@ -1,0 +1,134 @@
+"""The `vraagbaak` command: parses options, calls the library, prints. No search logic lives here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any, Callable
+
+import click
+
+from indexer import DEFAULT_INDEX_DIR, QuerySyntaxError, VraagbaakError, build_index
+from indexer.build import DEFAULT_SOURCES
+
+from .present import format_document, format_report, format_results
+from .searcher import MAX_LIMIT, Searcher
+
+EXIT_PROBLEMS = 3
+"""`vraagbaak index` finished, but some files or records were skipped (see the report)."""
+
+
+class BadQuery(click.ClickException):
+    """A malformed query: one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+
+class _Group(click.Group):
+    # The one place library errors become command-line errors.
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QuerySyntaxError as err:
+            raise BadQuery(str(err)) from err
+        except VraagbaakError as err:
+            raise click.ClickException(str(err)) from err
+
+
+def index_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index-dir", default=DEFAULT_INDEX_DIR, show_default=True, type=click.Path(file_okay=False),
+        help="Folder of the index.",
+    )(command)
+
+
+def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(command)
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="vraagbaak")
+def main() -> None:
+    """Vraagbaak: full-text search for Dutch parliamentary questions and answers."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@index_dir_option
+def index(sources: tuple[str, ...], index_dir: str) -> None:
+    """Index seed files (.txt) and JSON Lines (.jsonl) under SOURCES (default: seeds/).
+
+    Exit codes: 0 all indexed; 1 error, the previous index is unchanged; 3 indexed, but some
+    files or records were skipped (listed in the report).
+    """
+    show_bar = sys.stderr.isatty()
+    with click.progressbar(length=0, label="Indexing", file=sys.stderr) if show_bar else _NoBar() as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        report = build_index(sources or DEFAULT_SOURCES, index_dir, progress=progress if show_bar else None)
+    click.echo(format_report(report))
+    if report.skipped:
+        sys.exit(EXIT_PROBLEMS)
+
+
+class _NoBar:
+    pos = 0
+    length = 0
+
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        self.pos += steps
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@index_dir_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Hits per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of results.")
+@json_option
+def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, as_json: bool) -> None:
+    """Search the index. QUERY is one or more words; see the README for the full syntax:
+
+    \b
+      leerkrachten digitale       all words rank first; documents with some still count
+      +word  a AND b              required       -word  NOT word    excluded
+      a OR b  (a OR b) c          alternatives   "exact phrase"
+      thema:onderwijs  minister:weyts  van:grosemans  nr:385  datum:2024  datum:2023-01..2024-06
+      titel:word  vraag:word  antwoord:"a phrase"
+    """
+    with Searcher(index_dir) as searcher:
+        results = searcher.search(" ".join(query), limit=limit, page=page)
+    if as_json:
+        _print_json(results.to_dict())
+    else:
+        click.echo(format_results(results, color=_use_color()))
+
+
+@main.command()
+@click.argument("doc_id", metavar="ID")
+@index_dir_option
+@json_option
+def show(doc_id: str, index_dir: str, as_json: bool) -> None:
+    """Print one whole document, question and answer (ID as shown in search results)."""
+    with Searcher(index_dir) as searcher:
+        document = searcher.document(doc_id)
+    if as_json:
+        _print_json(document.to_dict())
+    else:
+        click.echo(format_document(document, color=_use_color()))

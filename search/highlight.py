@@ -1,0 +1,117 @@
+"""Highlighting: the best passages of a hit, with every matched word's character offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.analysis import dutch_analyzer
+
+SECTIONS = ("title", "question", "answer")
+MAX_PASSAGES = 3
+PASSAGE_CHARS = 260
+_SENTENCE_END_RE = re.compile(r"(?<=[.?!;])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of one section of a document; `highlights` are [start, end) offsets into `text`."""
+
+    section: str
+    text: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {"section": self.section, "text": self.text, "highlights": [list(h) for h in self.highlights]}
+
+
+def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """Character spans of the words in `text` that produce any of `terms`, merged and sorted.
+
+    The text goes through the same analysis as at index time, so "leerkracht" marks
+    "leerkrachten" and "kopieren" marks "kopiëren".
+    """
+    if not terms or not text:
+        return []
+    spans = sorted(
+        (token.startchar, token.endchar)
+        for token in dutch_analyzer()(text, positions=True, chars=True, mode="index")
+        if token.text in terms
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def best_passages(
+    sections: dict[str, str | None], terms: dict[str, set[str]], max_passages: int = MAX_PASSAGES
+) -> list[Passage]:
+    """Up to `max_passages` passages, best first: sentences with the most distinct matched words.
+
+    The title is used only when no sentence of the question or answer matches; with no match at
+    all, the question's opening is returned unmarked so every hit shows some text.
+    """
+    candidates: list[tuple[float, int, Passage]] = []
+    order = 0
+    for section in ("question", "answer"):
+        text = sections.get(section)
+        spans = match_spans(text or "", terms.get(section, set()))
+        if not text or not spans:
+            continue
+        for start, end in _sentences(text):
+            inside = [(s, e) for s, e in spans if s >= start and e <= end]
+            if not inside:
+                continue
+            distinct = len({text[s:e].lower() for s, e in inside})
+            order += 1
+            candidates.append((distinct * 10 + min(len(inside), 9), -order, _window(section, text, start, end, inside)))
+    if candidates:
+        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        return [passage for _, _, passage in candidates[:max_passages]]
+    title = sections.get("title") or ""
+    title_spans = match_spans(title, terms.get("title", set()))
+    if title_spans:
+        return [Passage("title", title, tuple(title_spans))]
+    question = sections.get("question") or sections.get("answer") or ""
+    section = "question" if sections.get("question") else "answer"
+    for start, end in _sentences(question):
+        return [_window(section, question, start, end, [])]
+    return []
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        if match.start() > start:
+            bounds.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _window(section: str, text: str, start: int, end: int, spans: list[tuple[int, int]]) -> Passage:
+    """The sentence [start, end), cut to about PASSAGE_CHARS around its first match."""
+    if end - start > PASSAGE_CHARS:
+        anchor = spans[0][0] if spans else start
+        new_start = max(start, anchor - PASSAGE_CHARS // 3)
+        if new_start > start:
+            space = text.find(" ", new_start, anchor) if anchor > new_start else -1
+            new_start = space + 1 if space >= 0 else new_start
+        new_end = min(end, new_start + PASSAGE_CHARS)
+        if new_end < end:
+            space = text.rfind(" ", new_start, new_end)
+            new_end = space if space > new_start else new_end
+        start, end = new_start, new_end
+    before = text[:start].rstrip(" ")
+    prefix = "…" if before and not before.endswith((".", "?", "!", ";", "\n")) else ""
+    suffix = "…" if end < len(text) and text[end - 1] not in ".?!;:" else ""
+    body = text[start:end]
+    highlights = tuple(
+        (s - start + len(prefix), e - start + len(prefix)) for s, e in spans if s >= start and e <= end
+    )
+    return Passage(section, prefix + body + suffix, highlights)

@@ -1,0 +1,102 @@
+"""Presentation: results, documents and build reports as terminal text (JSON comes from `to_dict`)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from indexer.build import BuildReport
+from indexer.document import Document
+
+from .highlight import Passage
+from .searcher import Hit, Results
+
+Style = Callable[[str], str]
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def bold_yellow(text: str) -> str:
+    return f"\x1b[1;33m{text}\x1b[0m"
+
+
+def bold(text: str) -> str:
+    return f"\x1b[1m{text}\x1b[0m"
+
+
+def format_results(results: Results, color: bool = False) -> str:
+    """Search results for a terminal: a summary line, then each hit with its passages."""
+    mark = bold_yellow if color else _plain
+    strong = bold if color else _plain
+    if results.total == 0:
+        return f"No results for {results.query!r}."
+    noun = "result" if results.total == 1 else "results"
+    lines = [f"{results.total:,} {noun} for {results.query!r} (page {results.page} of {results.pages})"]
+    first = (results.page - 1) * results.limit
+    for rank, hit in enumerate(results.hits, start=first + 1):
+        lines.append("")
+        lines.extend(format_hit(hit, rank, strong, mark))
+    if not results.hits:
+        lines.append(f"Page {results.page} is past the last page ({results.pages}).")
+    return "\n".join(lines)
+
+
+def format_hit(hit: Hit, rank: int, strong: Style = _plain, mark: Style = _plain) -> list[str]:
+    lines = [f"{rank}. {strong(hit.title)}"]
+    meta = _meta_line(hit.number, hit.date.isoformat() if hit.date else None, hit.questioner, hit.minister, hit.theme)
+    if meta:
+        lines.append(f"   {meta}")
+    for passage in hit.passages:
+        lines.append(f"   {passage.section}: {mark_passage(passage, mark)}")
+    lines.append(f"   id: {hit.id}")
+    return lines
+
+
+def mark_passage(passage: Passage, mark: Style) -> str:
+    """The passage's text with each highlighted span passed through `mark`."""
+    text, out, last = passage.text, [], 0
+    for start, end in passage.highlights:
+        out.append(text[last:start])
+        out.append(mark(text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out).replace("\n", " ")
+
+
+def _meta_line(number: str | None, date: str | None, questioner: str | None, minister: str | None,
+               theme: str | None) -> str:
+    people = " → ".join(p for p in (questioner, minister) if p)
+    parts = [f"nr. {number}" if number else None, date, people or None, theme]
+    return " · ".join(p for p in parts if p)
+
+
+def format_document(document: Document, color: bool = False) -> str:
+    """A whole document: title, metadata, question and answer."""
+    strong = bold if color else _plain
+    date = document.date.isoformat() if document.date else None
+    lines = [strong(document.title)]
+    meta = _meta_line(document.number, date, document.questioner, document.minister, document.theme)
+    if meta:
+        lines.append(meta)
+    if document.office:
+        lines.append(document.office)
+    for key, value in document.extra.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        lines.append(f"{key}: {shown}")
+    lines.append(f"id: {document.id}  source: {document.source}")
+    lines += ["", strong("QUESTION"), document.question, "", strong("ANSWER")]
+    lines.append(document.answer if document.answer else "(not answered)")
+    return "\n".join(lines)
+
+
+def format_report(report: BuildReport) -> str:
+    """The summary of an index build, with every problem on its own line."""
+    lines = [
+        f"Indexed {report.documents:,} documents from {report.files:,} files into "
+        f"{report.index_dir} in {report.seconds:.1f} s."
+    ]
+    if report.problems:
+        lines.append(f"{len(report.problems)} problem(s), {report.skipped} skipped:")
+        lines.extend(f"  {problem}" for problem in report.problems)
+    return "\n".join(lines)

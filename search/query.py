@@ -1,0 +1,428 @@
+"""Query parsing: Vraagbaak's query syntax → a Whoosh query plus the terms to highlight.
+
+Syntax (see README):
+    leerkrachten digitale      words; documents with all of them rank above those with some
+    +word  word AND word       required words          -word  NOT word    excluded words
+    a OR b   (grouping)        alternatives            "exact phrase"     exact words in order
+    thema:  minister:  van:  nr:  datum:2024  datum:2023-01..2024-06      filters
+    titel:  vraag:  antwoord:  a word or "phrase" searched in one section only
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from whoosh import query as wq
+
+from indexer.analysis import EXACT_PREFIX, dutch_analyzer, name_analyzer
+from indexer.errors import QuerySyntaxError
+from indexer.schema import NAME_FIELDS, TEXT_FIELDS
+
+FIELD_WEIGHTS: dict[str, float] = {
+    "title": 3.0,
+    "question": 1.5,
+    "answer": 1.0,
+    "theme": 1.0,
+    "questioner": 1.0,
+    "minister": 1.0,
+    "number": 2.0,
+}
+"""Boosts per field for free-text words, chosen with benchmarks/field_weights.py (see README)."""
+
+ALL_WORDS_BONUS = 10_000.0
+"""Added to the score of documents that match every optional word, so they rank above the rest."""
+
+FIELD_ALIASES = {
+    "titel": "title", "title": "title",
+    "vraag": "question", "question": "question",
+    "antwoord": "answer", "answer": "answer",
+    "thema": "theme", "theme": "theme",
+    "minister": "minister", "aan": "minister",
+    "van": "questioner", "vraagsteller": "questioner", "questioner": "questioner",
+    "nr": "number", "nummer": "number", "number": "number",
+    "datum": "date", "date": "date",
+}
+FILTER_FIELDS = ("theme", "minister", "questioner", "number", "date")
+OPERATORS = ("AND", "OR", "NOT")
+
+
+@dataclass
+class ParsedQuery:
+    """A compiled query: what to run, which terms to mark per field, and whether it ranks."""
+
+    query: wq.Query
+    highlight: dict[str, set[str]] = field(default_factory=dict)
+    scored: bool = True
+
+
+# --- lexing ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Lexeme:
+    kind: str  # "(", ")", "op", "word", "phrase"
+    text: str
+    modifier: str = ""  # "+", "-" or ""
+    field: str | None = None
+
+
+_FIELD_PREFIX_RE = re.compile(r"([A-Za-z]+):(?=\S)")
+
+
+def _lex(text: str) -> list[_Lexeme]:
+    lexemes: list[_Lexeme] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char.isspace():
+            i += 1
+            continue
+        if char in "()":
+            lexemes.append(_Lexeme(char, char))
+            i += 1
+            continue
+        modifier = ""
+        if char in "+-" and i + 1 < n and not text[i + 1].isspace():
+            modifier, i = char, i + 1
+        fieldname = None
+        match = _FIELD_PREFIX_RE.match(text, i)
+        if match:
+            alias = match.group(1).lower()
+            if alias not in FIELD_ALIASES:
+                known = ", ".join(sorted(a + ":" for a in FIELD_ALIASES))
+                raise QuerySyntaxError(f"Unknown field '{match.group(1)}:' in query; known fields: {known}.")
+            fieldname = FIELD_ALIASES[alias]
+            i = match.end()
+            if text[i] == "(":
+                raise QuerySyntaxError(
+                    f"'{match.group(0)}(' groups are not supported; repeat the field instead "
+                    f"({alias}:a OR {alias}:b)."
+                )
+        if i < n and text[i] == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise QuerySyntaxError(f"Missing closing quote in query: {text[i:]}")
+            lexemes.append(_Lexeme("phrase", text[i + 1:end], modifier, fieldname))
+            i = end + 1
+            continue
+        start = i
+        while i < n and not text[i].isspace() and text[i] not in '()"':
+            i += 1
+        word = text[start:i]
+        if not word:
+            if fieldname:
+                raise QuerySyntaxError(f"Field '{match.group(1)}:' has no value.")  # type: ignore[union-attr]
+            continue  # a lone '+' or '-' before a bracket or quote we could not read
+        if word in OPERATORS and not modifier and not fieldname:
+            lexemes.append(_Lexeme("op", word))
+        else:
+            lexemes.append(_Lexeme("word", word, modifier, fieldname))
+    return lexemes
+
+
+# --- parsing into a small syntax tree ------------------------------------------------------------------
+
+@dataclass
+class _Node:
+    kind: str  # "word", "phrase", "group", "or", "and", "not", "required"
+    text: str = ""
+    field: str | None = None
+    children: list["_Node"] = dataclasses.field(default_factory=list)
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lexemes = _lex(text)
+        self.i = 0
+
+    def parse(self) -> _Node:
+        if not self.lexemes:
+            raise QuerySyntaxError("The query is empty.")
+        node = self._group(top=True)
+        if self.i < len(self.lexemes):
+            raise QuerySyntaxError("Unmatched ')' in query.")
+        return node
+
+    def _peek(self) -> _Lexeme | None:
+        return self.lexemes[self.i] if self.i < len(self.lexemes) else None
+
+    def _group(self, top: bool) -> _Node:
+        children = []
+        while (lexeme := self._peek()) is not None and lexeme.kind != ")":
+            children.append(self._clause())
+        if not children:
+            raise QuerySyntaxError("Empty brackets '()' in query." if not top else "The query is empty.")
+        return _Node("group", children=children)
+
+    def _clause(self) -> _Node:
+        sides = [self._or()]
+        while (lexeme := self._peek()) is not None and lexeme.kind == "op" and lexeme.text == "AND":
+            self.i += 1
+            sides.append(self._or(after="AND"))
+        return sides[0] if len(sides) == 1 else _Node("and", children=sides)
+
+    def _or(self, after: str | None = None) -> _Node:
+        options = [self._unary(after)]
+        while (lexeme := self._peek()) is not None and lexeme.kind == "op" and lexeme.text == "OR":
+            self.i += 1
+            options.append(self._unary("OR"))
+        return options[0] if len(options) == 1 else _Node("or", children=options)
+
+    def _unary(self, after: str | None = None) -> _Node:
+        lexeme = self._peek()
+        if lexeme is None or lexeme.kind == ")":
+            raise QuerySyntaxError(
+                f"'{after}' at the end of the query needs a word after it." if after
+                else "Unexpected ')' in query."
+            )
+        if lexeme.kind == "op":
+            if lexeme.text != "NOT":
+                raise QuerySyntaxError(f"'{lexeme.text}' needs a word on both sides.")
+            self.i += 1
+            return _Node("not", children=[self._unary("NOT")])
+        self.i += 1
+        if lexeme.kind == "(":
+            inner = self._group(top=False)
+            if self._peek() is None:
+                raise QuerySyntaxError("Missing ')' in query.")
+            self.i += 1
+            node = inner
+        else:
+            node = _Node(lexeme.kind, text=lexeme.text, field=lexeme.field)
+        if lexeme.modifier == "-":
+            return _Node("not", children=[node])
+        if lexeme.modifier == "+":
+            return _Node("required", children=[node])
+        return node
+
+
+# --- compiling to Whoosh -------------------------------------------------------------------------------
+
+def parse_query(text: str, field_weights: dict[str, float] | None = None) -> ParsedQuery:
+    """Parse `text` in Vraagbaak's query syntax; raises QuerySyntaxError with a one-line reason."""
+    compiler = _Compiler(field_weights or FIELD_WEIGHTS)
+    tree = _Parser(text).parse()
+    compiled = compiler.group(tree, top=True)
+    if compiled is None:
+        raise QuerySyntaxError(
+            f"The query '{text}' has only stop words (de, het, van, ...); put them in quotes to "
+            'search for them as a phrase, e.g. "van de".'
+        )
+    return ParsedQuery(compiled, compiler.highlight, compiler.scored)
+
+
+class _Compiler:
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.weights = weights
+        self.highlight: dict[str, set[str]] = {}
+        self.scored = False
+        self._negated = 0
+
+    def node(self, node: _Node) -> wq.Query | None:
+        if node.kind == "group":
+            return self.group(node, top=False)
+        if node.kind == "or":
+            return _combine(wq.Or, [self.node(c) for c in node.children])
+        if node.kind == "and":
+            return _combine(wq.And, [self.node(c) for c in node.children])
+        if node.kind == "required":
+            return self.node(node.children[0])
+        if node.kind == "not":
+            self._negated += 1
+            try:
+                inner = self.node(node.children[0])
+            finally:
+                self._negated -= 1
+            return wq.Not(inner) if inner is not None else None
+        if node.field in FILTER_FIELDS:
+            return wq.ConstantScoreQuery(self.filter(node), 0.0)
+        return self.text(node)
+
+    def group(self, group: _Node, top: bool) -> wq.Query | None:
+        required, optional, excluded = [], [], []
+        for child in group.children:
+            if child.kind == "not":
+                self._negated += 1
+                try:
+                    excluded.append(self.node(child.children[0]))
+                finally:
+                    self._negated -= 1
+                continue
+            compiled = self.node(child)
+            is_filter = child.field in FILTER_FIELDS
+            if child.kind in ("required", "and") or is_filter:
+                required.append(compiled)
+            else:
+                optional.append(compiled)
+        must = _combine(wq.And, required)
+        should = [q for q in optional if q is not None]
+        if len(should) > 1 and top:
+            # Every word present beats any subset: a constant bonus puts those documents first
+            # without dropping the documents that miss a word.
+            soft: wq.Query | None = wq.Or(should + [wq.ConstantScoreQuery(wq.And(should), ALL_WORDS_BONUS)])
+        else:
+            soft = _combine(wq.Or, should)
+        if must is not None and soft is not None:
+            result: wq.Query | None = wq.AndMaybe(must, soft)
+        else:
+            result = must if must is not None else soft
+        excluded_q = _combine(wq.Or, excluded)
+        if excluded_q is not None:
+            result = wq.AndNot(result if result is not None else wq.Every(), excluded_q)
+        return result
+
+    def text(self, node: _Node) -> wq.Query | None:
+        """A word or phrase, in every text field or (with titel:/vraag:/antwoord:) in one."""
+        exact = node.kind == "phrase"
+        fields = (node.field,) if node.field else TEXT_FIELDS
+        clauses = []
+        for fieldname in fields:
+            positions = _analyze(node.text, exact)
+            q = _positions_query(fieldname, positions, exact)
+            if q is None:
+                continue
+            clauses.append(_boosted(q, self.weights.get(fieldname, 1.0)))
+            if not self._negated:
+                self.scored = True
+                self.highlight.setdefault(fieldname, set()).update(
+                    term for terms in positions if exact or not _is_stop_position(terms)
+                    for term, _ in terms
+                )
+        if not node.field and not exact and clauses:
+            names = _name_terms(node.text)
+            for fieldname in NAME_FIELDS:
+                if len(names) == 1 and self.weights.get(fieldname, 0) > 0:
+                    clauses.append(_boosted(wq.Term(fieldname, names[0]), self.weights[fieldname]))
+            if node.text.isdigit():
+                clauses.append(_boosted(wq.Term("number", node.text), self.weights.get("number", 1.0)))
+        return _combine(wq.Or, clauses)
+
+    def filter(self, node: _Node) -> wq.Query:
+        value = node.text.strip()
+        if node.field == "date":
+            return _date_query(value)
+        if node.field == "number":
+            return wq.Term("number", value)
+        names = _name_terms(value)
+        if not names:
+            raise QuerySyntaxError(f"Nothing to search for in '{value}'.")
+        if len(names) == 1:
+            return wq.Term(node.field, names[0])
+        if node.kind == "phrase":
+            return wq.Phrase(node.field, names)
+        return wq.And([wq.Term(node.field, name) for name in names])
+
+
+def _combine(kind: type[wq.CompoundQuery], queries: Iterable[wq.Query | None]) -> wq.Query | None:
+    present = [q for q in queries if q is not None]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else kind(present)
+
+
+def _boosted(q: wq.Query, boost: float) -> wq.Query:
+    if boost != 1.0:
+        q = q.copy()
+        q.boost = boost
+    return q
+
+
+def _analyze(text: str, exact: bool) -> list[list[tuple[str, bool]]]:
+    """Analyse query text into positions, each a list of (term, is_joined_whole) alternatives.
+
+    Unquoted words keep stems; quoted text keeps exact forms. Stop words have no stem, so they
+    drop out of unquoted words but stay in phrases.
+    """
+    by_pos: dict[int, list[tuple[str, bool]]] = {}
+    for token in dutch_analyzer()(text, positions=True, mode="query"):
+        if token.text.startswith(EXACT_PREFIX) == exact:
+            by_pos.setdefault(token.pos, []).append((token.text, token.whole))
+        elif not exact and token.stopped and token.text.startswith(EXACT_PREFIX):
+            by_pos.setdefault(token.pos, []).append((token.text, token.whole))
+    positions = [by_pos[p] for p in sorted(by_pos)]
+    if not exact and all(_is_stop_position(p) for p in positions):
+        return []
+    return positions
+
+
+def _is_stop_position(terms: list[tuple[str, bool]]) -> bool:
+    return all(term.startswith(EXACT_PREFIX) for term, _ in terms)
+
+
+def _positions_query(fieldname: str, positions: list[list[tuple[str, bool]]], exact: bool) -> wq.Query | None:
+    if not positions:
+        return None
+    wholes = [wq.Term(fieldname, term) for terms in positions for term, whole in terms if whole]
+    parts = []
+    for terms in positions:
+        alternatives = [wq.Term(fieldname, term) for term, whole in terms if not whole]
+        if alternatives:
+            parts.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+    if len(parts) == 1 and not wholes:
+        return parts[0]
+    if exact or wholes:
+        # A phrase, or a hyphenated word: its parts in order, or its joined form.
+        sequence = wq.Sequence(parts) if len(parts) > 1 else parts[0]
+        return wq.Or([sequence] + wholes) if wholes and not exact else sequence
+    # A glued word typed in the query ("verbeteren.Het"): all its words, in any order.
+    content = [p for p, terms in zip(parts, positions) if not _is_stop_position(terms)]
+    return _combine(wq.And, content)
+
+
+def _name_terms(text: str) -> list[str]:
+    return [t.text for t in name_analyzer()(text, mode="query") if not getattr(t, "whole", False)]
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def _date_query(value: str) -> wq.Query:
+    """`datum:2024`, `datum:2024-04`, `datum:2024-04-26`, ranges `A..B`, `A..`, `..B`, `>=A`, `<A`."""
+    try:
+        if ".." in value:
+            low, high = value.split("..", 1)
+            if not low and not high:
+                raise ValueError
+            start = _date_bounds(low)[0] if low else None
+            end = _date_bounds(high)[1] if high else None
+        elif value.startswith((">=", "<=", ">", "<")):
+            op = value[:2] if value[1:2] == "=" else value[:1]
+            low_day, high_day = _date_bounds(value[len(op):])
+            start, end = {
+                ">=": (low_day, None), ">": (high_day + dt.timedelta(days=1), None),
+                "<=": (None, high_day), "<": (None, low_day - dt.timedelta(days=1)),
+            }[op]
+        else:
+            start, end = _date_bounds(value)
+    except ValueError:
+        raise QuerySyntaxError(
+            f"Cannot read the date '{value}'; use datum:2024, datum:2024-04, datum:2024-04-26 "
+            "or a range such as datum:2023-01..2024-06."
+        ) from None
+    if start and end and start > end:
+        raise QuerySyntaxError(f"The date range '{value}' ends before it starts.")
+    return wq.DateRange(
+        "date",
+        dt.datetime.combine(start, dt.time()) if start else None,
+        dt.datetime.combine(end, dt.time.max) if end else None,
+    )
+
+
+def _date_bounds(text: str) -> tuple[dt.date, dt.date]:
+    """The first and last day a (partial) ISO date covers; ValueError when it is not one."""
+    match = _DATE_RE.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    year, month, day = int(match.group(1)), match.group(2), match.group(3)
+    if day:
+        date = dt.date(year, int(month), int(day))
+        return date, date
+    if month:
+        first = dt.date(year, int(month), 1)
+        following = dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
+        return first, following - dt.timedelta(days=1)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)

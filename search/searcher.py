@@ -1,0 +1,173 @@
+"""Searching an index: `Searcher` runs queries and returns ranked `Hit`s with highlighted passages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from whoosh import scoring
+
+from indexer import store
+from indexer.document import Document
+from indexer.errors import DocumentNotFound
+from indexer.schema import stored_document
+
+from .highlight import Passage, best_passages
+from .query import parse_query
+
+MAX_LIMIT = 1000
+
+
+def weighting() -> scoring.WeightingModel:
+    """BM25F with the parameters measured by benchmarks/field_weights.py."""
+    return scoring.BM25F(B=0.75, K1=1.2)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked result: the document's main fields, its score and its best passages."""
+
+    id: str
+    score: float
+    title: str
+    number: str | None
+    date: dt.date | None
+    questioner: str | None
+    minister: str | None
+    theme: str | None
+    source: str
+    passages: tuple[Passage, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hit as in the JSON contract of `vraagbaak search --json`."""
+        return {
+            "id": self.id,
+            "score": round(self.score, 4),
+            "title": self.title,
+            "number": self.number,
+            "date": self.date.isoformat() if self.date else None,
+            "questioner": self.questioner,
+            "minister": self.minister,
+            "theme": self.theme,
+            "source": self.source,
+            "passages": [p.to_dict() for p in self.passages],
+        }
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of results; `total` counts every matching document, not just this page."""
+
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: tuple[Hit, ...]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of `vraagbaak search --json`."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
+
+
+class Searcher:
+    """An open index. Use as a context manager, or call `close()`.
+
+    >>> with Searcher("index_data") as searcher:
+    ...     results = searcher.search("leerkrachten digitale competenties", limit=5)
+    """
+
+    def __init__(self, index_dir: str | os.PathLike[str] = store.DEFAULT_INDEX_DIR) -> None:
+        self.index_dir = index_dir
+        self._open()
+
+    def _open(self) -> None:
+        self._generation = store.current_generation(self.index_dir)
+        self._index = self._generation.open()
+        self._searcher = self._index.searcher(weighting=weighting())
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the index's files."""
+        self._searcher.close()
+
+    def refresh(self) -> None:
+        """See documents indexed since this searcher was opened (or since the last refresh)."""
+        latest = store.current_generation(self.index_dir)
+        if latest.path != self._generation.path:
+            old = self._searcher
+            self._generation = latest
+            self._index = latest.open()
+            self._searcher = self._index.searcher(weighting=weighting())
+            old.close()
+        else:
+            self._searcher = self._searcher.refresh()
+
+    @property
+    def document_count(self) -> int:
+        return self._searcher.doc_count()
+
+    def search(self, query: str, *, limit: int = 10, page: int = 1) -> Results:
+        """Run `query` (Vraagbaak's query syntax) and return page `page` of `limit` hits.
+
+        Raises QuerySyntaxError (a VraagbaakError) for a malformed query.
+        """
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        if page < 1:
+            raise ValueError(f"page must be 1 or more, not {page}")
+        parsed = parse_query(query)
+        options: dict[str, Any] = {}
+        if not parsed.scored:
+            # Only filters: nothing to rank by, so the newest questions come first.
+            options = {"sortedby": "date", "reverse": True}
+        results = self._searcher.search_page(parsed.query, page, pagelen=limit, **options)
+        hits = []
+        if results.offset < results.total:
+            for whoosh_hit in results:
+                stored = whoosh_hit.fields()
+                hits.append(_hit(stored, whoosh_hit.score or 0.0, parsed.highlight))
+        return Results(query=query, total=results.total, page=page, limit=limit, hits=tuple(hits))
+
+    def document(self, doc_id: str) -> Document:
+        """The whole document with id `doc_id`; raises DocumentNotFound."""
+        stored = self._searcher.document(id=doc_id)
+        if stored is None:
+            raise DocumentNotFound(f"No document with id '{doc_id}' in the index '{self.index_dir}'.")
+        return stored_document(stored)
+
+
+def _hit(stored: dict[str, Any], score: float, terms: dict[str, set[str]]) -> Hit:
+    document = stored_document(stored)
+    passages = best_passages(
+        {"title": document.title, "question": document.question, "answer": document.answer}, terms
+    )
+    return Hit(
+        id=document.id,
+        score=score,
+        title=document.title,
+        number=document.number,
+        date=document.date,
+        questioner=document.questioner,
+        minister=document.addressee,
+        theme=document.theme,
+        source=document.source,
+        passages=tuple(passages),
+    )
