@@ -204,10 +204,12 @@ class DutchStemFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
-            word = token.text
+            word, is_stop = token.text, token.stopped
+            # Whoosh drops stopped tokens when indexing; the exact form of a stop word must stay.
+            token.stopped = False
             token.text = EXACT_PREFIX + word
             yield token
-            if not token.stopped:
+            if not is_stop:
                 token.text = stem(word)
                 yield token
 

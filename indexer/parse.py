@@ -275,7 +275,7 @@ def parse_seed(text: str, doc_id: str, source: str) -> tuple[Document, list[str]
             raise DocumentParseError(source, "no text")
         notes.append(f"no '{QUESTION_MARKER}' marker: not a written question, indexed as plain text")
         return Document(
-            id=doc_id, source=source, title=title or _first_line(body), question=body,
+            id=doc_id, source=source, title=title or _first_line("\n".join(lines[header_end:])), question=body,
             theme=theme, extra=headers,
         ), notes
 
@@ -410,12 +410,11 @@ def _strip_addressee_block(lines: list[str], meta: dict[str, Any]) -> list[str]:
     block_start = end
     while block_start > 0 and _is_upper_line(lines[block_start - 1]):
         block_start -= 1
-    addressee = _squash(" ".join(meta.get("addressee", []))).upper()
-    name_first = addressee.split(",")[0][:25]
+    addressee = _squash(meta.get("addressee", [""])[0]).upper()[:25]
     # Upper-case lines just above the block can be question text ("(CERT)?"): cut where it starts.
     for k in range(block_start, end):
-        line = lines[k].strip()
-        if (name_first and line.upper().startswith(name_first)) or _OFFICE_WORDS.match(line):
+        line = _squash(lines[k])
+        if (addressee and line.upper().startswith(addressee)) or _OFFICE_WORDS.match(line):
             return lines[:k]
     return lines[:end]
 

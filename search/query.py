@@ -243,7 +243,7 @@ class _Compiler:
         return self.text(node)
 
     def group(self, group: _Node, top: bool) -> wq.Query | None:
-        required, optional, excluded = [], [], []
+        required, optional, excluded, filters = [], [], [], []
         for child in group.children:
             if child.kind == "not":
                 self._negated += 1
@@ -251,13 +251,12 @@ class _Compiler:
                     excluded.append(self.node(child.children[0]))
                 finally:
                     self._negated -= 1
-                continue
-            compiled = self.node(child)
-            is_filter = child.field in FILTER_FIELDS
-            if child.kind in ("required", "and") or is_filter:
-                required.append(compiled)
+            elif child.field in FILTER_FIELDS:
+                filters.append(self.node(child))
+            elif child.kind in ("required", "and"):
+                required.append(self.node(child))
             else:
-                optional.append(compiled)
+                optional.append(self.node(child))
         must = _combine(wq.And, required)
         should = [q for q in optional if q is not None]
         if len(should) > 1 and top:
@@ -270,6 +269,8 @@ class _Compiler:
             result: wq.Query | None = wq.AndMaybe(must, soft)
         else:
             result = must if must is not None else soft
+        # Filters narrow; they neither score nor replace the need to match a word.
+        result = _combine(wq.And, [result] + filters)
         excluded_q = _combine(wq.Or, excluded)
         if excluded_q is not None:
             result = wq.AndNot(result if result is not None else wq.Every(), excluded_q)
@@ -339,11 +340,13 @@ def _analyze(text: str, exact: bool) -> list[list[tuple[str, bool]]]:
     """
     by_pos: dict[int, list[tuple[str, bool]]] = {}
     for token in dutch_analyzer()(text, positions=True, mode="query"):
-        if token.text.startswith(EXACT_PREFIX) == exact:
-            by_pos.setdefault(token.pos, []).append((token.text, token.whole))
-        elif not exact and token.stopped and token.text.startswith(EXACT_PREFIX):
-            by_pos.setdefault(token.pos, []).append((token.text, token.whole))
-    positions = [by_pos[p] for p in sorted(by_pos)]
+        by_pos.setdefault(token.pos, []).append((token.text, token.whole))
+    positions = []
+    for pos in sorted(by_pos):
+        exact_terms = [(t, w) for t, w in by_pos[pos] if t.startswith(EXACT_PREFIX)]
+        stems = [(t, w) for t, w in by_pos[pos] if not t.startswith(EXACT_PREFIX)]
+        # A stop word has no stem: its exact form stands in, so hyphenated words keep their order.
+        positions.append(exact_terms if exact or not stems else stems)
     if not exact and all(_is_stop_position(p) for p in positions):
         return []
     return positions

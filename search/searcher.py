@@ -16,14 +16,14 @@ from indexer.errors import DocumentNotFound
 from indexer.schema import stored_document
 
 from .highlight import Passage, best_passages
-from .query import parse_query
+from .query import FIELD_WEIGHTS, parse_query
 
 MAX_LIMIT = 1000
 
 
-def weighting() -> scoring.WeightingModel:
-    """BM25F with the parameters measured by benchmarks/field_weights.py."""
-    return scoring.BM25F(B=0.75, K1=1.2)
+BM25_B = 0.75
+BM25_K1 = 1.2
+"""BM25F parameters, measured with benchmarks/field_weights.py (see README)."""
 
 
 @dataclass(frozen=True)
@@ -89,14 +89,21 @@ class Searcher:
     ...     results = searcher.search("leerkrachten digitale competenties", limit=5)
     """
 
-    def __init__(self, index_dir: str | os.PathLike[str] = store.DEFAULT_INDEX_DIR) -> None:
+    def __init__(
+        self,
+        index_dir: str | os.PathLike[str] = store.DEFAULT_INDEX_DIR,
+        *,
+        field_weights: dict[str, float] | None = None,
+        bm25_b: float = BM25_B,
+        bm25_k1: float = BM25_K1,
+    ) -> None:
+        """Open the index in `index_dir`. `field_weights` (default FIELD_WEIGHTS) and the BM25
+        parameters are for tuning experiments; the defaults are the measured ones."""
         self.index_dir = index_dir
-        self._open()
-
-    def _open(self) -> None:
-        self._generation = store.current_generation(self.index_dir)
-        self._index = self._generation.open()
-        self._searcher = self._index.searcher(weighting=weighting())
+        self.field_weights = dict(field_weights or FIELD_WEIGHTS)
+        self._weighting = scoring.BM25F(B=bm25_b, K1=bm25_k1)
+        self._generation = store.current_generation(index_dir)
+        self._searcher = self._generation.open().searcher(weighting=self._weighting)
 
     def __enter__(self) -> "Searcher":
         return self
@@ -114,8 +121,7 @@ class Searcher:
         if latest.path != self._generation.path:
             old = self._searcher
             self._generation = latest
-            self._index = latest.open()
-            self._searcher = self._index.searcher(weighting=weighting())
+            self._searcher = latest.open().searcher(weighting=self._weighting)
             old.close()
         else:
             self._searcher = self._searcher.refresh()
@@ -133,18 +139,19 @@ class Searcher:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         if page < 1:
             raise ValueError(f"page must be 1 or more, not {page}")
-        parsed = parse_query(query)
+        parsed = parse_query(query, self.field_weights)
         options: dict[str, Any] = {}
         if not parsed.scored:
             # Only filters: nothing to rank by, so the newest questions come first.
             options = {"sortedby": "date", "reverse": True}
-        results = self._searcher.search_page(parsed.query, page, pagelen=limit, **options)
-        hits = []
-        if results.offset < results.total:
-            for whoosh_hit in results:
-                stored = whoosh_hit.fields()
-                hits.append(_hit(stored, whoosh_hit.score or 0.0, parsed.highlight))
-        return Results(query=query, total=results.total, page=page, limit=limit, hits=tuple(hits))
+        # Not search_page: it silently turns a page past the end into the last page.
+        offset = (page - 1) * limit
+        results = self._searcher.search(parsed.query, limit=offset + limit, **options)
+        hits = [
+            _hit(whoosh_hit.fields(), whoosh_hit.score if parsed.scored else 0.0, parsed.highlight)
+            for whoosh_hit in results[offset:offset + limit]
+        ]
+        return Results(query=query, total=len(results), page=page, limit=limit, hits=tuple(hits))
 
     def document(self, doc_id: str) -> Document:
         """The whole document with id `doc_id`; raises DocumentNotFound."""

@@ -1,0 +1,111 @@
+"""The Dutch analysis chain against the phenomena table of ARCHITECTURE.md."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from indexer.analysis import dutch_analyzer, index_terms, name_analyzer, stem
+
+
+def stems(text: str) -> list[str]:
+    return [t for t in index_terms(text) if not t.startswith("=")]
+
+
+def exact(text: str) -> list[str]:
+    return [t[1:] for t in index_terms(text) if t.startswith("=")]
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("leerkrachten", "leerkracht"),
+        ("scholen", "school"),
+        ("competenties", "competentie"),
+        ("ideeën", "ideeen", "idee"),
+        ("technologieën", "technologie"),
+        ("bedrijven", "bedrijf"),
+        ("gevangenissen", "gevangenis"),
+        ("auto's", "auto"),
+        ("maatregelen", "maatregel"),
+        ("gemeenten", "gemeente"),
+    ],
+)
+def test_inflected_forms_share_a_stem(forms: tuple[str, ...]):
+    assert len({stem(index_terms(f)[0][1:]) for f in forms}) == 1
+
+
+def test_stemming_does_not_conflate_minister_with_mini():
+    assert stems("minister mini") == ["minister", "mini"]
+
+
+def test_stem_overrides_fiets_and_kind():
+    assert stems("fiets fietsen") == ["fiets", "fiets"]
+    assert stems("kind kinderen") == ["kinder", "kinder"]
+
+
+def test_diacritics_fold_both_ways():
+    assert stems("kopiëren België coöperatie") == stems("kopieren Belgie cooperatie")
+    assert exact("ideeën") == ["ideeen"]
+
+
+def test_one_with_accents_is_not_the_stop_word_een():
+    assert stems("één") == ["een"]
+    assert stems("een") == []
+
+
+def test_stop_words_keep_only_their_exact_form():
+    assert index_terms("de minister van onderwijs") == [
+        "=de", "=minister", "minister", "=van", "=onderwijs", "onderwijs",
+    ]
+
+
+def test_glued_sentences_are_split():
+    assert exact("verbeteren.Het") == ["verbeteren", "het"]
+    assert exact("verstoord.Pas na") == ["verstoord", "pas", "na"]
+    assert exact("hoe?2. Zou") == ["hoe", "2", "zou"]
+
+
+def test_numbers_and_codes_stay_as_written():
+    assert exact("700.000 euro") == ["700.000", "euro"]
+    assert exact("2019/C/42") == ["2019/c/42"]
+    assert exact("3,5 procent") == ["3,5", "procent"]
+    assert exact("art. 275") == ["art", "275"]
+
+
+def test_abbreviations_are_kept():
+    assert exact("o.a. de NMBS en de VRT") == ["o.a", "de", "nmbs", "en", "de", "vrt"]
+
+
+def test_hyphenated_word_gives_parts_and_whole_at_the_first_position():
+    tokens = [(t.text, t.pos, t.whole) for t in dutch_analyzer()("Nederlands-Vlaamse top", positions=True)]
+    assert ("=nederlands", 0, False) in tokens
+    assert ("=vlaamse", 1, False) in tokens
+    assert ("=nederlandsvlaamse", 0, True) in tokens
+    assert ("=top", 2, False) in tokens
+
+
+def test_suspended_hyphen_keeps_both_words():
+    assert exact("brievenpost- en pakjesdienst") == ["brievenpost", "en", "pakjesdienst"]
+
+
+def test_slash_between_words_splits():
+    assert exact("en/of") == ["en", "of"]
+
+
+def test_character_offsets_point_into_the_original_text():
+    text = "De ideeën.Het kopiëren"
+    spans = {t.text: text[t.startchar:t.endchar] for t in dutch_analyzer()(text, positions=True, chars=True)}
+    assert spans["=ideeen"] == "ideeën"
+    assert spans["=het"] == "Het"
+    assert spans["kopier"] == "kopiëren"
+
+
+def test_names_are_folded_not_stemmed():
+    assert [t.text for t in name_analyzer()("Jan Peumans Gezondheidsbeleid")] == ["jan", "peumans", "gezondheidsbeleid"]
+
+
+def test_analyzer_survives_pickling_into_a_whoosh_schema():
+    analyzer = pickle.loads(pickle.dumps(dutch_analyzer()))
+    assert [t.text for t in analyzer("fietsen")] == ["=fietsen", "fiets"]

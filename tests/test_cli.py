@@ -1,0 +1,167 @@
+"""The `vraagbaak` command through click's CliRunner: output, JSON and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+
+from .conftest import FIXTURE_SEEDS, FIXTURES, FLEMISH_SEED
+
+FLEMISH_ID = "vlaams/000_e61c5a0f903231aa"
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_index_reports_documents_and_exits_zero(runner: CliRunner, tmp_path: Path):
+    result = runner.invoke(main, ["index", str(FIXTURE_SEEDS), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Indexed 16 documents from 16 files into {tmp_path / 'ix'} in ")
+
+
+def test_index_with_bad_files_reports_each_and_exits_three(runner: CliRunner, tmp_path: Path):
+    sources = tmp_path / "seeds"
+    sources.mkdir()
+    (sources / "good.txt").write_bytes(FLEMISH_SEED.read_bytes())
+    (sources / "empty.txt").write_text("")
+    (sources / "image.txt").write_bytes(b"\x00\x01\x02binary")
+    (sources / "broken.jsonl").write_text('{"id": "a", "text": "Hoeveel fietsen?"}\n{oops\n')
+    result = runner.invoke(main, ["index", str(sources), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 3
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Indexed 2 documents from 4 files")
+    assert lines[1] == "3 problem(s), 3 skipped:"
+    assert sorted(lines[2:]) == sorted([
+        f"  {sources / 'broken.jsonl'}:2: invalid JSON: Expecting property name enclosed in double quotes at column 2 (skipped)",
+        f"  {sources / 'empty.txt'}: empty file (skipped)",
+        f"  {sources / 'image.txt'}: binary file, not text (skipped)",
+    ])
+    search = runner.invoke(main, ["search", "fietsen", "--index-dir", str(tmp_path / "ix"), "--json"])
+    assert [hit["id"] for hit in json.loads(search.output)["hits"]] == ["a"]
+
+
+def test_index_into_a_folder_whose_parent_is_missing_fails_cleanly(runner: CliRunner, tmp_path: Path):
+    result = runner.invoke(main, ["index", str(FLEMISH_SEED), "--index-dir", str(tmp_path / "no" / "ix")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: Cannot create the index in '{tmp_path / 'no' / 'ix'}': its parent folder does not exist.\n"
+
+
+def test_search_prints_hits_with_highlighted_passages(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["search", "leerkrachten", "digitale", "competenties", "--index-dir", str(fixture_index), "--limit", "2"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].endswith("results for 'leerkrachten digitale competenties' (page 1 of " + lines[0].split(" of ")[1])
+    assert lines[2] == "1. Nederlands-Vlaamse onderwijstop - Vervolg"
+    assert lines[3] == "   nr. 385 · 2024-04-26 · Karolien Grosemans → Ben Weyts · Onderwijs en Vorming"
+    assert lines[4].startswith(("   answer: ", "   question: "))
+    assert f"   id: {FLEMISH_ID}" in lines
+    assert "\x1b[" not in result.output  # not a terminal: no colour codes
+
+
+def test_search_marks_matches_in_colour_on_a_terminal(fixture_index: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("search.cli._use_color", lambda: True)
+    result = CliRunner().invoke(main, ["search", "kopieren", "--index-dir", str(fixture_index)], color=True)
+    assert "\x1b[1;33mkopiëren\x1b[0m" in result.output
+
+
+def test_no_color_turns_colour_off(monkeypatch: pytest.MonkeyPatch):
+    from search import cli
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    assert cli._use_color() is False
+
+
+def test_search_json_contract(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["search", "kopieren", "--index-dir", str(fixture_index), "--json", "--limit", "1"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["query"] == "kopieren"
+    assert data["total"] == 3
+    [hit] = data["hits"]
+    assert hit["id"] == FLEMISH_ID
+    assert hit["minister"] == "Ben Weyts"
+    [passage] = [p for p in hit["passages"] if p["section"] == "question"]
+    assert [passage["text"][s:e] for s, e in passage["highlights"]] == ["kopiëren"]
+
+
+def test_search_no_results(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["search", "xylofoonbouwer", "--index-dir", str(fixture_index)])
+    assert result.exit_code == 0
+    assert result.output == "No results for 'xylofoonbouwer'.\n"
+
+
+@pytest.mark.parametrize("query", ['"open quote', "trein AND", "(trein", "foo:bar", "datum:morgen"])
+def test_bad_query_is_one_line_and_exit_code_two(runner: CliRunner, fixture_index: Path, query: str):
+    result = runner.invoke(main, ["search", query, "--index-dir", str(fixture_index)])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ")
+    assert result.output.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_search_without_index_says_how_to_build_one(runner: CliRunner, tmp_path: Path):
+    result = runner.invoke(main, ["search", "trein", "--index-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: No Vraagbaak index in '{tmp_path}'. Build one with: vraagbaak index --index-dir {tmp_path}\n"
+
+
+def test_limit_and_page_are_validated(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["search", "trein", "--index-dir", str(fixture_index), "--limit", "0"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--limit'" in result.output
+
+
+def test_show_prints_question_and_answer(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["show", FLEMISH_ID, "--index-dir", str(fixture_index)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Nederlands-Vlaamse onderwijstop - Vervolg"
+    assert "QUESTION" in lines and "ANSWER" in lines
+    assert lines[lines.index("ANSWER") + 1].startswith("1+3. Het samenwerkingsproject")
+
+
+def test_show_unanswered_and_json(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["show", "kamer/kamer-2017-184505", "--index-dir", str(fixture_index)])
+    assert result.output.rstrip().endswith("ANSWER\n(not answered)")
+    data = json.loads(runner.invoke(main, ["show", FLEMISH_ID, "--index-dir", str(fixture_index), "--json"]).output)
+    assert data["answer"].startswith("1+3.")
+    assert data["date"] == "2024-04-26"
+    assert data["extra"]["pdf link"].startswith("https://docs.vlaamsparlement.be")
+
+
+def test_show_unknown_id(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["show", "nope", "--index-dir", str(fixture_index)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: No document with id 'nope' in the index '{fixture_index}'.\n"
+
+
+def test_every_command_has_help_text():
+    for name, command in main.commands.items():
+        assert command.help, name
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+
+
+def test_every_command_and_option_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        assert f"vraagbaak {name}" in readme, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.opts[0] in readme, f"{name} {param.opts[0]}"
+
+
+def test_jsonl_fixture_is_indexed_by_the_cli(runner: CliRunner, tmp_path: Path):
+    result = runner.invoke(main, ["index", str(FIXTURES / "records.jsonl"), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 0
+    shown = runner.invoke(main, ["show", "kamer-2017-192262", "--index-dir", str(tmp_path / "ix"), "--json"])
+    assert json.loads(shown.output)["questioner"] == "Karolien Grosemans"

@@ -1,0 +1,295 @@
+"""End to end: index the fixture corpus, search it, check ranking, filters, highlighting and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer import build_index
+from search import DocumentNotFound, IndexNotFound, IndexOutdated, QuerySyntaxError, Searcher
+
+from .conftest import FIXTURE_SEEDS, FLEMISH_SEED
+
+FLEMISH_ID = "vlaams/000_e61c5a0f903231aa"
+
+
+def ids(results) -> list[str]:
+    return [hit.id for hit in results.hits]
+
+
+def marked(passage) -> list[str]:
+    return [passage.text[start:end] for start, end in passage.highlights]
+
+
+def test_flemish_question_ranks_first_for_the_flagship_query(searcher: Searcher):
+    results = searcher.search("leerkrachten digitale competenties")
+    assert results.hits[0].id == FLEMISH_ID
+    hit = results.hits[0]
+    assert (hit.number, hit.date, hit.questioner, hit.minister, hit.theme) == (
+        "385", dt.date(2024, 4, 26), "Karolien Grosemans", "Ben Weyts", "Onderwijs en Vorming",
+    )
+    assert 1 <= len(hit.passages) <= 3
+    words = {word.lower() for passage in hit.passages for word in marked(passage)}
+    assert {"digitale", "competenties", "leerkrachten"} <= words
+
+
+def test_documents_with_all_words_rank_above_those_with_some(searcher: Searcher):
+    results = searcher.search("fietsen ongevallen", limit=50)
+    with_both = [h.id for h in results.hits if h.score >= 10_000]
+    assert with_both and ids(results)[: len(with_both)] == with_both
+    assert results.total > len(with_both)  # documents with one of the words are still found
+
+
+def test_a_word_no_document_uses_does_not_empty_the_results(searcher: Searcher):
+    assert searcher.search("fietsen xylofoonbouwer").total == searcher.search("fietsen").total
+
+
+def test_required_and_excluded_words(searcher: Searcher):
+    both = set(ids(searcher.search("+fietsen +ongevallen", limit=50)))
+    assert both == set(ids(searcher.search("fietsen AND ongevallen", limit=50)))
+    without = set(ids(searcher.search("fietsen -ongevallen", limit=50)))
+    assert without == set(ids(searcher.search("fietsen NOT ongevallen", limit=50)))
+    assert both.isdisjoint(without)
+    assert both | without == set(ids(searcher.search("fietsen", limit=50)))
+
+
+def test_or_and_grouping(searcher: Searcher):
+    either = set(ids(searcher.search("kopieren OR fietsen", limit=50)))
+    assert either == set(ids(searcher.search("kopieren", limit=50))) | set(ids(searcher.search("fietsen", limit=50)))
+    grouped = ids(searcher.search("(kopieren OR fietsen) +namaak", limit=50))
+    assert grouped == ["kamer/kamer-2017-187703"]
+
+
+def test_phrase_matches_exact_words_in_order(searcher: Searcher):
+    assert ids(searcher.search('"digitale competenties"'))[0] == FLEMISH_ID
+    assert searcher.search('"competenties digitale"').total == 0
+    # The stem matches "leerkrachten" too; the quoted exact word does not.
+    assert FLEMISH_ID in ids(searcher.search("leerkracht"))
+    assert FLEMISH_ID not in ids(searcher.search('"leerkracht"'))
+
+
+def test_phrase_keeps_stop_words(searcher: Searcher):
+    assert ids(searcher.search('"Ministerie van Onderwijs"')) == [FLEMISH_ID]
+    assert searcher.search('"Ministerie Onderwijs"').total == 0
+
+
+def test_inflection_and_diacritics_match_both_ways(searcher: Searcher):
+    assert FLEMISH_ID in ids(searcher.search("leerkracht"))
+    assert set(ids(searcher.search("kopieren"))) == set(ids(searcher.search("kopiëren")))
+    assert FLEMISH_ID in ids(searcher.search("kopieren"))
+
+
+def test_hyphenated_words_match_whole_and_parts(searcher: Searcher):
+    assert ids(searcher.search("Nederlands-Vlaamse")) == [FLEMISH_ID]
+    assert FLEMISH_ID in ids(searcher.search("nederlandsvlaamse"))
+
+
+def test_numbers_as_written(searcher: Searcher):
+    found = ids(searcher.search('"700.000 euro"', limit=20))
+    assert FLEMISH_ID in found
+    assert "kamer/kamer-2017-188608" in found
+
+
+def test_glued_word_is_found(searcher: Searcher):
+    # "verstoord.Pas" in the source: the last word of the sentence is findable.
+    assert "kamer/kamer-2017-184501" in ids(searcher.search("verstoord"))
+
+
+def test_field_filters(searcher: Searcher):
+    assert ids(searcher.search("minister:weyts")) == [FLEMISH_ID]
+    assert ids(searcher.search("van:grosemans", limit=20)) == ids(searcher.search("van:Grosemans", limit=20))
+    assert set(ids(searcher.search("van:grosemans", limit=20))) == {FLEMISH_ID, "kamer-2017-192262"}
+    assert ids(searcher.search("nr:385")) == [FLEMISH_ID]
+    assert ids(searcher.search('thema:"onderwijs en vorming"')) == [FLEMISH_ID]
+    assert all(h.theme == "Vervoerbeleid" for h in searcher.search("thema:vervoerbeleid", limit=50).hits)
+    justice = searcher.search("minister:justitie", limit=50)
+    assert justice.total > 0 and all("Justitie" in h.minister for h in justice.hits)
+
+
+def test_filter_only_query_lists_newest_first(searcher: Searcher):
+    hits = searcher.search("minister:mobiliteit", limit=50).hits
+    dates = [h.date for h in hits]
+    assert dates == sorted(dates, reverse=True)
+    assert all(h.score == 0.0 for h in hits)
+
+
+def test_filter_narrows_a_word_query(searcher: Searcher):
+    all_hits = searcher.search("trein", limit=50)
+    narrowed = searcher.search("trein datum:2017-05..", limit=50)
+    assert 0 < narrowed.total < all_hits.total
+    assert all(h.date >= dt.date(2017, 5, 1) for h in narrowed.hits)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("datum:2024", {FLEMISH_ID}),
+        ("datum:2024-04", {FLEMISH_ID}),
+        ("datum:2024-04-26", {FLEMISH_ID}),
+        ("datum:2024-04-27..", set()),
+        ("datum:2020..", {FLEMISH_ID}),
+        ("datum:>=2024-04-26", {FLEMISH_ID}),
+        ("datum:>2024-04-26", set()),
+    ],
+)
+def test_date_filters(searcher: Searcher, query: str, expected: set[str]):
+    assert set(ids(searcher.search(query, limit=50))) == expected
+
+
+def test_date_range_covers_whole_months(searcher: Searcher):
+    results = searcher.search("datum:2017-01..2017-02", limit=100)
+    assert results.total > 0
+    assert all(dt.date(2017, 1, 1) <= h.date <= dt.date(2017, 2, 28) for h in results.hits)
+
+
+def test_section_scoping(searcher: Searcher):
+    in_answer = ids(searcher.search('antwoord:"digitale competenties"'))
+    assert FLEMISH_ID in in_answer
+    assert FLEMISH_ID not in ids(searcher.search('vraag:"digitale competenties"'))
+    assert FLEMISH_ID in ids(searcher.search("titel:onderwijstop"))
+    hit = searcher.search("vraag:leerkrachten").hits[0]
+    assert {p.section for p in hit.passages} == {"question"}
+
+
+def test_highlighting_is_stem_and_diacritic_aware(searcher: Searcher):
+    hit = searcher.search("leerkracht").hits[0]
+    assert any("leerkrachten" in marked(p) for p in hit.passages)
+    hit = searcher.search("kopieren").hits[0]
+    assert hit.id == FLEMISH_ID
+    assert any("kopiëren" in marked(p) for p in hit.passages)
+
+
+def test_highlight_offsets_point_at_matched_words(searcher: Searcher):
+    for hit in searcher.search("treinen vertraging", limit=10).hits:
+        for passage in hit.passages:
+            for start, end in passage.highlights:
+                word = passage.text[start:end].lower()
+                assert word.startswith(("trein", "vertraging")), word
+
+
+def test_excluded_words_are_not_highlighted(searcher: Searcher):
+    for hit in searcher.search("trein -vertraging", limit=10).hits:
+        assert all(not w.lower().startswith("vertraging") for p in hit.passages for w in marked(p))
+
+
+def test_hit_without_text_match_shows_the_question_opening(searcher: Searcher):
+    hit = searcher.search("nr:385").hits[0]
+    assert hit.passages[0].section == "question"
+    assert hit.passages[0].text.startswith("Op maandag 23 januari 2024")
+    assert hit.passages[0].highlights == ()
+
+
+def test_paging(searcher: Searcher):
+    everything = ids(searcher.search("trein", limit=50))
+    assert len(everything) > 4
+    first = searcher.search("trein", limit=2, page=1)
+    second = searcher.search("trein", limit=2, page=2)
+    assert ids(first) + ids(second) == everything[:4]
+    assert first.total == len(everything)
+    assert searcher.search("trein", limit=2, page=999).hits == ()
+
+
+def test_json_contract(searcher: Searcher):
+    data = json.loads(json.dumps(searcher.search("leerkrachten digitale competenties", limit=3).to_dict()))
+    assert set(data) >= {"query", "total", "hits"}
+    assert data["query"] == "leerkrachten digitale competenties"
+    hit = data["hits"][0]
+    assert list(hit) == [
+        "id", "score", "title", "number", "date", "questioner", "minister", "theme", "source", "passages",
+    ]
+    assert hit["date"] == "2024-04-26"
+    for passage in hit["passages"]:
+        assert list(passage) == ["section", "text", "highlights"]
+        assert passage["section"] in ("title", "question", "answer")
+        for start, end in passage["highlights"]:
+            assert 0 <= start < end <= len(passage["text"])
+    unanswered = [h for h in data["hits"] if h["theme"] is None]
+    assert all(h["theme"] is None for h in unanswered)
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ('"digitale competenties', "Missing closing quote"),
+        ("(trein", "Missing ')'"),
+        ("trein)", "Unmatched ')'"),
+        ("trein AND", "'AND' at the end"),
+        ("OR trein", "'OR' needs a word on both sides"),
+        ("NOT", "'NOT' at the end"),
+        ("foo:bar", "Unknown field 'foo:'"),
+        ("datum:2024-13", "Cannot read the date"),
+        ("datum:2024..2023", "ends before it starts"),
+        ("thema:(a OR b)", "groups are not supported"),
+        ("de het", "only stop words"),
+        ("   ", "empty"),
+    ],
+)
+def test_malformed_queries_raise_one_line_errors(searcher: Searcher, query: str, message: str):
+    with pytest.raises(QuerySyntaxError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
+        searcher.search(query)
+    assert "\n" not in str(info.value)
+
+
+def test_document_by_id(searcher: Searcher):
+    document = searcher.document(FLEMISH_ID)
+    assert document.title == "Nederlands-Vlaamse onderwijstop - Vervolg"
+    assert document.answer.startswith("1+3.")
+    assert document.extra["pdf link"] == "https://docs.vlaamsparlement.be/pfile?id=2063647"
+    assert searcher.document("kamer/kamer-2017-184505").answer is None
+    with pytest.raises(DocumentNotFound, match="no-such-id"):
+        searcher.document("no-such-id")
+
+
+def test_missing_index_says_how_to_build_one(tmp_path: Path):
+    with pytest.raises(IndexNotFound, match="vraagbaak index"):
+        Searcher(tmp_path / "nothing")
+
+
+def test_index_from_another_analysis_version_is_refused(tmp_path: Path):
+    build_index([FLEMISH_SEED], tmp_path / "ix")
+    manifest = next((tmp_path / "ix").glob("gen-*/manifest.json"))
+    data = json.loads(manifest.read_text())
+    data["analysis_version"] = "0-old"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexOutdated, match="Rebuild the index"):
+        Searcher(tmp_path / "ix")
+
+
+def test_rebuild_replaces_the_index_and_refresh_sees_it(tmp_path: Path):
+    build_index([FLEMISH_SEED], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.search("fietsen").total == 0
+        build_index([FIXTURE_SEEDS], tmp_path / "ix")
+        assert searcher.search("fietsen").total == 0  # still reading the old generation
+        searcher.refresh()
+        assert searcher.search("fietsen").total > 0
+
+
+def test_failed_build_leaves_the_previous_index_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    build_index([FLEMISH_SEED], tmp_path / "ix")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("indexer.build.read_source", explode)
+    with pytest.raises(RuntimeError):
+        build_index([FIXTURE_SEEDS], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as searcher:
+        assert ids(searcher.search("onderwijstop")) == [FLEMISH_ID.split("/")[1]]
+    assert len(list((tmp_path / "ix").glob("gen-*"))) == 1
+
+
+def test_duplicate_ids_keep_the_first_and_report_the_rest(tmp_path: Path):
+    second = tmp_path / "other"
+    second.mkdir()
+    (second / "000_e61c5a0f903231aa.txt").write_text("title: Kopie\nSCHRIFTELIJKE VRAAG\nnr. 1\nAndere tekst.\n")
+    report = build_index([FLEMISH_SEED.parent, second], tmp_path / "ix")
+    assert report.documents == 1
+    assert [p.reason for p in report.problems] == [
+        f"duplicate id '000_e61c5a0f903231aa' (first indexed from {FLEMISH_SEED})"
+    ]
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.document("000_e61c5a0f903231aa").title == "Nederlands-Vlaamse onderwijstop - Vervolg"
