@@ -1,4 +1,10 @@
-"""Index building: sources → parsed documents → a new Whoosh index generation, swapped in atomically."""
+"""Index building: sources → parsed documents → a new index generation, swapped in atomically.
+
+A build compares every source file's content hash with the manifest of the live index and only
+parses and writes what changed. The changes go into a new generation (a hard-linked clone of the
+live one, or an empty one for a full build), which replaces the live generation in one atomic
+step once it is complete; readers of the old generation are never disturbed.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +15,16 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import whoosh.index
+import whoosh.writing
 
 from . import store
 from .analysis import analysis_version
-from .errors import IndexProblem
-from .parse import Problem, SourceFile, discover, read_source
+from .document import Document
+from .errors import DocumentParseError, IndexNotFound, IndexProblem
+from .parse import Problem, SourceFile, discover, parse_source, read_bytes
 from .schema import build_schema, document_fields
 
 DEFAULT_SOURCES = ("seeds",)
@@ -27,13 +35,22 @@ ProgressCallback = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: how many documents from how many files, and every problem met."""
+    """What a build did, in documents, and every problem met.
+
+    `rebuilt` says why the index was built from scratch ("no index yet", "--rebuild requested",
+    a changed analysis chain); it is None for an incremental update.
+    """
 
     index_dir: str
-    documents: int
     files: int
+    documents: int
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
     seconds: float
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    rebuilt: str | None = None
 
     @property
     def skipped(self) -> int:
@@ -45,76 +62,200 @@ def build_index(
     sources: Iterable[str | os.PathLike[str]] = DEFAULT_SOURCES,
     index_dir: str | os.PathLike[str] = store.DEFAULT_INDEX_DIR,
     *,
+    rebuild: bool = False,
     progress: ProgressCallback | None = None,
     lock_timeout: float = 30.0,
 ) -> BuildReport:
-    """Index every seed and JSON Lines file under `sources` into `index_dir`.
+    """Bring the index in `index_dir` up to date with the files under `sources`.
 
-    The new index replaces the old one only once it is complete. A document id seen twice is
-    indexed from the first file in sorted path order; later copies are reported as problems.
+    Only new and changed files (by content hash) are parsed; documents of files that disappeared
+    are removed. `rebuild=True` builds from scratch, as does a change of analysis chain or schema.
+    A document id found in several files is taken from the first (in the order of `sources`, then
+    by path); the others are reported. Raises IndexLocked when another build holds the index for
+    longer than `lock_timeout` seconds, IndexProblem when the index cannot be written (the previous
+    index is then unchanged).
     """
     started = time.monotonic()
     root = Path(index_dir)
+    sources = list(sources)
     if not root.parent.exists():
         raise IndexProblem(f"Cannot create the index in '{root}': its parent folder does not exist.")
-    root.mkdir(exist_ok=True)
+    try:
+        root.mkdir(exist_ok=True)
+    except OSError as err:
+        raise IndexProblem(f"Cannot create the index in '{root}': {err.strerror or err}.") from err
     with store.write_lock(root, timeout=lock_timeout):
+        previous, reason = _previous_generation(root, rebuild)
         files, problems = discover(sources)
-        generation = store.new_generation_path(root)
+        build = _Build(root, previous, progress)
         try:
-            count, hashes = _write_generation(generation, files, problems, progress)
-            manifest = {
-                "analysis_version": analysis_version(),
-                "schema_version": store.SCHEMA_VERSION,
-                "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "documents": count,
-                "sources": [str(Path(s)) for s in sources],
-                "files": hashes,
-            }
-            store.publish(root, generation, manifest)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
+            build.run(files, problems)
+            if build.generation is not None:
+                manifest = {
+                    "analysis_version": analysis_version(),
+                    "schema_version": store.SCHEMA_VERSION,
+                    "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    "documents": len(build.owner),
+                    "sources": [str(s) for s in sources],
+                    "files": build.manifest_files,
+                }
+                store.publish(root, build.generation, manifest)
+        except BaseException as err:
+            build.abandon()
+            if isinstance(err, OSError):
+                raise IndexProblem(
+                    f"Cannot write the index in '{root}': {err.strerror or err}. The previous index is unchanged."
+                ) from err
             raise
-        store.remove_stale_generations(root)
-    return BuildReport(str(root), count, len(files), time.monotonic() - started, tuple(problems))
+        if build.generation is not None:
+            store.remove_stale_generations(root)
+    return BuildReport(
+        index_dir=str(root),
+        files=len(files),
+        documents=len(build.owner),
+        added=build.added,
+        updated=build.updated,
+        removed=build.removed,
+        unchanged=build.unchanged,
+        seconds=time.monotonic() - started,
+        problems=tuple(problems),
+        rebuilt=reason,
+    )
 
 
-def _write_generation(
-    path: Path,
-    files: list[SourceFile],
-    problems: list[Problem],
-    progress: ProgressCallback | None,
-) -> tuple[int, dict[str, str]]:
-    path.mkdir()
-    index = whoosh.index.create_in(str(path), build_schema())
-    writer = index.writer(limitmb=256)
-    seen: dict[str, str] = {}
-    hashes: dict[str, str] = {}
+def _previous_generation(root: Path, rebuild: bool) -> tuple[store.Generation | None, str | None]:
+    """The generation to update incrementally, or None and the reason for a full build."""
+    if rebuild:
+        return None, "--rebuild requested"
     try:
+        generation = store.live_generation(root)
+    except IndexNotFound:
+        return None, "no index yet"
+    problem = store.incompatibility(generation)
+    if problem:
+        return None, f"the index {problem}"
+    return generation, None
+
+
+class _Build:
+    """One pass over the source files, writing only what differs from the previous generation."""
+
+    def __init__(self, root: Path, previous: store.Generation | None, progress: ProgressCallback | None) -> None:
+        self.root = root
+        self.previous = previous
+        self.progress = progress
+        self.old_files: dict[str, dict[str, Any]] = previous.manifest.get("files", {}) if previous else {}
+        self.old_owner = _owners(self.old_files)
+        self.owner: dict[str, str] = {}
+        self.manifest_files: dict[str, dict[str, Any]] = {}
+        self.generation: Path | None = None
+        self.writer: whoosh.writing.IndexWriter | None = None
+        self.added = self.updated = self.removed = self.unchanged = 0
+
+    def run(self, files: list[SourceFile], problems: list[Problem]) -> None:
         for done, source in enumerate(files, start=1):
-            documents, file_problems = read_source(source)
-            problems.extend(file_problems)
-            hashes[str(source.path)] = _file_hash(source.path)
-            for document in documents:
-                if document.id in seen:
-                    problems.append(Problem(
-                        str(source.path),
-                        f"duplicate id '{document.id}' (first indexed from {seen[document.id]})",
-                    ))
-                    continue
-                seen[document.id] = str(source.path)
-                writer.add_document(**document_fields(document))
-            if progress:
-                progress(done, len(files))
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    return len(seen), hashes
+            self._file(source, problems)
+            if self.progress:
+                self.progress(done, len(files))
+        for doc_id in self.old_owner.keys() - self.owner.keys():
+            self._writer().delete_by_term("id", doc_id)
+            self.removed += 1
+        if self.previous is None and self.writer is None:
+            self._writer()  # an empty corpus still gets an (empty) index
+        if self.writer is not None:
+            self.writer.commit()
+            self.writer = None
+
+    def _file(self, source: SourceFile, problems: list[Problem]) -> None:
+        key = str(source.path)
+        try:
+            data = read_bytes(source)
+        except (DocumentParseError, OSError) as err:
+            reason = err.reason if isinstance(err, DocumentParseError) else f"cannot read file: {err.strerror or err}"
+            problem = Problem(key, reason)
+            problems.append(problem)
+            self.manifest_files[key] = {"hash": None, "ids": [], "problems": [_problem_dict(problem)]}
+            return
+        digest = hashlib.sha1(data).hexdigest()
+        old = self.old_files.get(key)
+        documents: dict[str, Document] | None = None
+        if old is not None and old["hash"] == digest:
+            ids = old["ids"]
+            file_problems = [Problem(key, p["reason"], p["line"], p["indexed"]) for p in old["problems"]]
+        else:
+            documents, file_problems = _parse(source, data)
+            ids = list(documents)
+        problems.extend(file_problems)
+        self.manifest_files[key] = {
+            "hash": digest, "ids": ids, "problems": [_problem_dict(p) for p in file_problems],
+        }
+        for doc_id in ids:
+            if doc_id in self.owner:
+                problems.append(Problem(key, f"duplicate id '{doc_id}' (first indexed from {self.owner[doc_id]})"))
+                continue
+            self.owner[doc_id] = key
+            if documents is None and self.old_owner.get(doc_id) == key:
+                self.unchanged += 1
+                continue
+            if documents is None:  # unchanged file, but it now owns an id another file gave up
+                documents, _ = _parse(source, data)
+            self._write(documents[doc_id])
+
+    def _write(self, document: Document) -> None:
+        fields = document_fields(document)
+        if self.previous is None:
+            self._writer().add_document(**fields)
+            self.added += 1
+            return
+        self._writer().update_document(**fields)
+        if document.id in self.old_owner:
+            self.updated += 1
+        else:
+            self.added += 1
+
+    def _writer(self) -> whoosh.writing.IndexWriter:
+        if self.writer is None:
+            self.generation = store.new_generation_path(self.root)
+            if self.previous is None:
+                self.generation.mkdir()
+                index = whoosh.index.create_in(str(self.generation), build_schema())
+            else:
+                store.clone_generation(self.previous.path, self.generation)
+                index = whoosh.index.open_dir(str(self.generation))
+            self.writer = index.writer(limitmb=256)
+        return self.writer
+
+    def abandon(self) -> None:
+        """Throw away the unpublished generation after a failure."""
+        if self.writer is not None:
+            try:
+                self.writer.cancel()
+            except Exception:  # noqa: BLE001 - the original error is the one worth raising
+                pass
+        if self.generation is not None:
+            shutil.rmtree(self.generation, ignore_errors=True)
 
 
-def _file_hash(path: Path) -> str:
-    try:
-        return hashlib.sha1(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
+def _parse(source: SourceFile, data: bytes) -> tuple[dict[str, Document], list[Problem]]:
+    """Parse a file's documents by id; a record repeating an id within one file is reported."""
+    documents, problems = parse_source(source, data)
+    by_id: dict[str, Document] = {}
+    for document in documents:
+        if document.id in by_id:
+            problems.append(Problem(str(source.path), f"duplicate id '{document.id}' within the file ({document.source})"))
+            continue
+        by_id[document.id] = document
+    return by_id, problems
+
+
+def _owners(files: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Which file each id was indexed from: the first file listing it, in manifest order."""
+    owner: dict[str, str] = {}
+    for key, entry in files.items():
+        for doc_id in entry["ids"]:
+            owner.setdefault(doc_id, key)
+    return owner
+
+
+def _problem_dict(problem: Problem) -> dict[str, Any]:
+    return {"reason": problem.reason, "line": problem.line, "indexed": problem.indexed}

@@ -104,7 +104,8 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[SourceFile]:
     def visit(folder: Path) -> Iterator[SourceFile]:
         try:
             info = folder.stat()
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
         except OSError as err:
             problems.append(Problem(str(folder), f"cannot read folder: {err.strerror or err}"))
             return
@@ -137,32 +138,42 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[SourceFile]:
 
 
 def read_source(source: SourceFile) -> tuple[list[Document], list[Problem]]:
-    """Parse one source file into documents; problems are returned, never raised."""
-    path = str(source.path)
+    """Read and parse one source file into documents; problems are returned, never raised."""
     try:
-        if source.path.suffix.lower() in JSONL_SUFFIXES:
-            return _read_jsonl(source)
-        data = _read_bytes(source.path)
-        text, encoding_problem = decode(data, path)
-        doc_id = source.relative.rsplit(".", 1)[0]
-        document, notes = parse_seed(text, doc_id=doc_id, source=source.relative)
-        problems = [Problem(path, note, indexed=True) for note in notes]
-        if encoding_problem:
-            problems.insert(0, Problem(path, encoding_problem, indexed=True))
-        return [document], problems
+        data = read_bytes(source)
     except DocumentParseError as err:
         return [], [Problem(err.path, err.reason, err.line)]
     except OSError as err:
-        return [], [Problem(path, f"cannot read file: {err.strerror or err}")]
+        return [], [Problem(str(source.path), f"cannot read file: {err.strerror or err}")]
+    return parse_source(source, data)
 
 
-def _read_bytes(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DocumentParseError(
-            str(path), f"file too large ({size / 1e6:.1f} MB, limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
-        )
-    return path.read_bytes()
+def read_bytes(source: SourceFile) -> bytes:
+    """The file's bytes; DocumentParseError for a seed too large to be a written question."""
+    if source.path.suffix.lower() not in JSONL_SUFFIXES:
+        size = source.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DocumentParseError(
+                str(source.path), f"file too large ({size / 1e6:.1f} MB, limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
+            )
+    return source.path.read_bytes()
+
+
+def parse_source(source: SourceFile, data: bytes) -> tuple[list[Document], list[Problem]]:
+    """Parse a source file's bytes (seed text or JSON Lines); problems are returned, never raised."""
+    path = str(source.path)
+    if source.path.suffix.lower() in JSONL_SUFFIXES:
+        return _parse_jsonl(source, data)
+    try:
+        text, encoding_problem = decode(data, path)
+        doc_id = source.relative.rsplit(".", 1)[0]
+        document, notes = parse_seed(text, doc_id=doc_id, source=source.relative)
+    except DocumentParseError as err:
+        return [], [Problem(err.path, err.reason, err.line)]
+    problems = [Problem(path, note, indexed=True) for note in notes]
+    if encoding_problem:
+        problems.insert(0, Problem(path, encoding_problem, indexed=True))
+    return [document], problems
 
 
 def decode(data: bytes, path: str) -> tuple[str, str | None]:
@@ -187,23 +198,22 @@ def decode(data: bytes, path: str) -> tuple[str, str | None]:
     raise AssertionError("latin-1 decodes every byte string")
 
 
-def _read_jsonl(source: SourceFile) -> tuple[list[Document], list[Problem]]:
+def _parse_jsonl(source: SourceFile, data: bytes) -> tuple[list[Document], list[Problem]]:
     path = str(source.path)
     documents: list[Document] = []
     problems: list[Problem] = []
-    with open(source.path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8-sig")
-                documents.append(parse_record(json.loads(line), source=f"{source.relative}:{number}"))
-            except UnicodeDecodeError:
-                problems.append(Problem(path, "line is not valid UTF-8", number))
-            except json.JSONDecodeError as err:
-                problems.append(Problem(path, f"invalid JSON: {err.msg} at column {err.colno}", number))
-            except DocumentParseError as err:
-                problems.append(Problem(path, err.reason, number))
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            documents.append(parse_record(json.loads(line), source=f"{source.relative}:{number}"))
+        except UnicodeDecodeError:
+            problems.append(Problem(path, "line is not valid UTF-8", number))
+        except json.JSONDecodeError as err:
+            problems.append(Problem(path, f"invalid JSON: {err.msg} at column {err.colno}", number))
+        except DocumentParseError as err:
+            problems.append(Problem(path, err.reason, number))
     if not documents and not problems:
         problems.append(Problem(path, "empty file"))
     return documents, problems

@@ -35,6 +35,11 @@ def build_schema() -> Schema:
         number=ID(stored=True),
         answered=BOOLEAN(),
         extra=STORED(),
+        # Whole values in columns, for facet counts and statistics.
+        theme_facet=ID(sortable=True),
+        minister_facet=ID(sortable=True),
+        questioner_facet=ID(sortable=True),
+        year=ID(sortable=True),
     )
 
 
@@ -60,6 +65,11 @@ def document_fields(document: Document) -> dict[str, Any]:
         fields["_stored_minister"] = document.minister
     if document.date:
         fields["date"] = dt.datetime.combine(document.date, dt.time())
+        fields["year"] = str(document.date.year)
+    for facet, value in (("theme_facet", document.theme), ("minister_facet", document.addressee),
+                         ("questioner_facet", document.questioner)):
+        if value:
+            fields[facet] = value
     return fields
 
 

@@ -31,7 +31,7 @@ DEFAULT_INDEX_DIR = "index_data"
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the schema's fields change."""
 
 
@@ -47,7 +47,19 @@ class Generation:
 
 
 def current_generation(index_dir: str | os.PathLike[str]) -> Generation:
-    """The live generation of `index_dir`, checked against this code's analysis chain."""
+    """The live generation of `index_dir`, checked against this code's analysis chain and schema."""
+    generation = live_generation(index_dir)
+    problem = incompatibility(generation)
+    if problem:
+        raise IndexOutdated(
+            f"The index in '{index_dir}' {problem}. Rebuild the index: "
+            f"vraagbaak index --rebuild --index-dir {index_dir}"
+        )
+    return generation
+
+
+def live_generation(index_dir: str | os.PathLike[str]) -> Generation:
+    """The live generation of `index_dir`, whatever code built it; IndexNotFound if none."""
     root = Path(index_dir)
     try:
         name = (root / CURRENT).read_text(encoding="utf-8").strip()
@@ -56,14 +68,33 @@ def current_generation(index_dir: str | os.PathLike[str]) -> Generation:
         raise IndexNotFound(
             f"No Vraagbaak index in '{root}'. Build one with: vraagbaak index --index-dir {root}"
         ) from err
-    if manifest.get("analysis_version") != analysis_version() or manifest.get("schema_version") != SCHEMA_VERSION:
-        raise IndexOutdated(
-            f"The index in '{root}' was built by another version of Vraagbaak's analysis "
-            f"({manifest.get('analysis_version')}, schema {manifest.get('schema_version')}; this "
-            f"version uses {analysis_version()}, schema {SCHEMA_VERSION}). Rebuild the index: "
-            f"vraagbaak index --rebuild --index-dir {root}"
-        )
     return Generation(root / name, manifest)
+
+
+def incompatibility(generation: Generation) -> str | None:
+    """Why this code cannot use `generation` (another analysis chain or schema), or None."""
+    built_with = generation.manifest.get("analysis_version")
+    schema = generation.manifest.get("schema_version")
+    if built_with != analysis_version():
+        return f"was built with analysis chain {built_with}; this version of Vraagbaak uses {analysis_version()}"
+    if schema != SCHEMA_VERSION:
+        return f"has schema version {schema}; this version of Vraagbaak uses {SCHEMA_VERSION}"
+    return None
+
+
+def clone_generation(source: Path, target: Path) -> None:
+    """Copy a generation for an incremental update, hard-linking files where the disk allows.
+
+    Whoosh never rewrites a segment file in place (a commit writes new files and a new table of
+    contents), so the clone can share them with the live generation safely.
+    """
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link_or_copy, ignore=shutil.ignore_patterns("*WRITELOCK", MANIFEST))
 
 
 def new_generation_path(index_dir: Path) -> Path:

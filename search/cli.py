@@ -12,7 +12,7 @@ import click
 from indexer import DEFAULT_INDEX_DIR, QuerySyntaxError, VraagbaakError, build_index
 from indexer.build import DEFAULT_SOURCES
 
-from .present import format_document, format_report, format_results
+from .present import format_document, format_report, format_results, format_stats
 from .searcher import MAX_LIMIT, Searcher
 
 EXIT_PROBLEMS = 3
@@ -64,8 +64,14 @@ def main() -> None:
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @index_dir_option
-def index(sources: tuple[str, ...], index_dir: str) -> None:
+@click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating what changed.")
+@click.option("--wait", "lock_timeout", default=30.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds to wait for another build of the same index to finish.")
+def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout: float) -> None:
     """Index seed files (.txt) and JSON Lines (.jsonl) under SOURCES (default: seeds/).
+
+    An existing index is updated: new and changed files are indexed, documents of files that
+    disappeared are removed, unchanged files are skipped.
 
     Exit codes: 0 all indexed; 1 error, the previous index is unchanged; 3 indexed, but some
     files or records were skipped (listed in the report).
@@ -76,7 +82,10 @@ def index(sources: tuple[str, ...], index_dir: str) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
-        report = build_index(sources or DEFAULT_SOURCES, index_dir, progress=progress if show_bar else None)
+        report = build_index(
+            sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild, lock_timeout=lock_timeout,
+            progress=progress if show_bar else None,
+        )
     click.echo(format_report(report))
     if report.skipped:
         sys.exit(EXIT_PROBLEMS)
@@ -132,3 +141,16 @@ def show(doc_id: str, index_dir: str, as_json: bool) -> None:
         _print_json(document.to_dict())
     else:
         click.echo(format_document(document, color=_use_color()))
+
+
+@main.command()
+@index_dir_option
+@json_option
+def stats(index_dir: str, as_json: bool) -> None:
+    """Show what the index holds: documents, sources, build time, size, counts per theme and year."""
+    with Searcher(index_dir) as searcher:
+        index_stats = searcher.stats()
+    if as_json:
+        _print_json(index_stats.to_dict())
+    else:
+        click.echo(format_stats(index_stats))

@@ -8,7 +8,7 @@ from indexer.build import BuildReport
 from indexer.document import Document
 
 from .highlight import Passage
-from .searcher import Hit, Results
+from .searcher import Hit, IndexStats, Results
 
 Style = Callable[[str], str]
 
@@ -92,11 +92,39 @@ def format_document(document: Document, color: bool = False) -> str:
 
 def format_report(report: BuildReport) -> str:
     """The summary of an index build, with every problem on its own line."""
-    lines = [
-        f"Indexed {report.documents:,} documents from {report.files:,} files into "
-        f"{report.index_dir} in {report.seconds:.1f} s."
-    ]
+    if report.rebuilt:
+        lines = [
+            f"Built a new index in {report.index_dir} ({report.rebuilt}): {report.documents:,} documents "
+            f"from {report.files:,} files in {report.seconds:.1f} s."
+        ]
+    else:
+        lines = [
+            f"Updated the index in {report.index_dir}: {report.added:,} added, {report.updated:,} updated, "
+            f"{report.removed:,} removed, {report.unchanged:,} unchanged ({report.documents:,} documents "
+            f"from {report.files:,} files) in {report.seconds:.1f} s."
+        ]
     if report.problems:
         lines.append(f"{len(report.problems)} problem(s), {report.skipped} skipped:")
         lines.extend(f"  {problem}" for problem in report.problems)
+    else:
+        lines.append("No problems.")
+    return "\n".join(lines)
+
+
+def format_stats(stats: IndexStats) -> str:
+    """Index statistics as aligned lines, then the counts per theme and per year."""
+    lines = [
+        f"index:            {stats.index_dir}",
+        f"documents:        {stats.documents:,} ({stats.answered:,} answered, {stats.documents - stats.answered:,} unanswered)",
+        f"source files:     {stats.files:,} from {', '.join(stats.sources)}",
+        f"last build:       {stats.built_at}",
+        f"index size:       {stats.index_bytes / 1e6:.1f} MB",
+        f"analysis version: {stats.analysis_version}",
+        "",
+        "per year:",
+    ]
+    lines += [f"  {year}  {count:>7,}" for year, count in stats.years.items()]
+    lines += ["", "per theme:"]
+    width = max((len(theme) for theme in stats.themes), default=0)
+    lines += [f"  {theme:<{width}}  {count:>7,}" for theme, count in stats.themes.items()]
     return "\n".join(lines)

@@ -82,6 +82,37 @@ class Results:
         }
 
 
+@dataclass(frozen=True)
+class IndexStats:
+    """What an index holds and how it was built."""
+
+    index_dir: str
+    documents: int
+    answered: int
+    files: int
+    sources: tuple[str, ...]
+    built_at: str | None
+    index_bytes: int
+    analysis_version: str
+    themes: dict[str, int]
+    years: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index_dir": self.index_dir,
+            "documents": self.documents,
+            "answered": self.answered,
+            "unanswered": self.documents - self.answered,
+            "files": self.files,
+            "sources": list(self.sources),
+            "built_at": self.built_at,
+            "index_bytes": self.index_bytes,
+            "analysis_version": self.analysis_version,
+            "themes": self.themes,
+            "years": self.years,
+        }
+
+
 class Searcher:
     """An open index. Use as a context manager, or call `close()`.
 
@@ -153,12 +184,41 @@ class Searcher:
         ]
         return Results(query=query, total=len(results), page=page, limit=limit, hits=tuple(hits))
 
+    def stats(self) -> IndexStats:
+        """Counts per theme and per year, and the build's manifest facts."""
+        reader = self._searcher.reader()
+        live = list(reader.all_doc_ids())
+        manifest = self._generation.manifest
+        return IndexStats(
+            index_dir=str(self.index_dir),
+            documents=len(live),
+            answered=self._searcher.doc_frequency("answered", True),
+            files=len(manifest.get("files", {})),
+            sources=tuple(manifest.get("sources", ())),
+            built_at=manifest.get("built_at"),
+            index_bytes=sum(p.stat().st_size for p in self._generation.path.iterdir() if p.is_file()),
+            analysis_version=manifest.get("analysis_version", ""),
+            themes=_column_counts(reader, "theme_facet", live),
+            years=dict(sorted(_column_counts(reader, "year", live).items())),
+        )
+
     def document(self, doc_id: str) -> Document:
         """The whole document with id `doc_id`; raises DocumentNotFound."""
         stored = self._searcher.document(id=doc_id)
         if stored is None:
             raise DocumentNotFound(f"No document with id '{doc_id}' in the index '{self.index_dir}'.")
         return stored_document(stored)
+
+
+def _column_counts(reader: Any, column: str, docnums: list[int]) -> dict[Any, int]:
+    """How often each value occurs in a sortable column, most frequent first; empty values skipped."""
+    values = reader.column_reader(column)
+    counts: dict[Any, int] = {}
+    for docnum in docnums:
+        value = values[docnum]
+        if value:
+            counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
 
 
 def _hit(stored: dict[str, Any], score: float, terms: dict[str, set[str]]) -> Hit:

@@ -24,7 +24,17 @@ def runner() -> CliRunner:
 def test_index_reports_documents_and_exits_zero(runner: CliRunner, tmp_path: Path):
     result = runner.invoke(main, ["index", str(FIXTURE_SEEDS), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Indexed 16 documents from 16 files into {tmp_path / 'ix'} in ")
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"Built a new index in {tmp_path / 'ix'} (no index yet): 16 documents from 16 files in ")
+    assert lines[1:] == ["No problems."]
+    again = runner.invoke(main, ["index", str(FIXTURE_SEEDS), "--index-dir", str(tmp_path / "ix")])
+    assert again.exit_code == 0
+    assert again.output.startswith(
+        f"Updated the index in {tmp_path / 'ix'}: 0 added, 0 updated, 0 removed, 16 unchanged "
+        "(16 documents from 16 files) in "
+    )
+    rebuilt = runner.invoke(main, ["index", str(FIXTURE_SEEDS), "--index-dir", str(tmp_path / "ix"), "--rebuild"])
+    assert rebuilt.output.startswith(f"Built a new index in {tmp_path / 'ix'} (--rebuild requested): 16 documents")
 
 
 def test_index_with_bad_files_reports_each_and_exits_three(runner: CliRunner, tmp_path: Path):
@@ -37,7 +47,7 @@ def test_index_with_bad_files_reports_each_and_exits_three(runner: CliRunner, tm
     result = runner.invoke(main, ["index", str(sources), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 3
     lines = result.output.splitlines()
-    assert lines[0].startswith("Indexed 2 documents from 4 files")
+    assert lines[0].startswith(f"Built a new index in {tmp_path / 'ix'} (no index yet): 2 documents from 4 files")
     assert lines[1] == "3 problem(s), 3 skipped:"
     assert sorted(lines[2:]) == sorted([
         f"  {sources / 'broken.jsonl'}:2: invalid JSON: Expecting property name enclosed in double quotes at column 2 (skipped)",

@@ -262,7 +262,7 @@ def test_rebuild_replaces_the_index_and_refresh_sees_it(tmp_path: Path):
     build_index([FLEMISH_SEED], tmp_path / "ix")
     with Searcher(tmp_path / "ix") as searcher:
         assert searcher.search("fietsen").total == 0
-        build_index([FIXTURE_SEEDS], tmp_path / "ix")
+        build_index([FIXTURE_SEEDS], tmp_path / "ix", rebuild=True)
         assert searcher.search("fietsen").total == 0  # still reading the old generation
         searcher.refresh()
         assert searcher.search("fietsen").total > 0
@@ -274,7 +274,7 @@ def test_failed_build_leaves_the_previous_index_intact(tmp_path: Path, monkeypat
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("indexer.build.read_source", explode)
+    monkeypatch.setattr("indexer.build.parse_source", explode)
     with pytest.raises(RuntimeError):
         build_index([FIXTURE_SEEDS], tmp_path / "ix")
     with Searcher(tmp_path / "ix") as searcher:

@@ -1,0 +1,221 @@
+"""Re-indexing: only what changed, atomically, one writer at a time, readers never disturbed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer import IndexLocked, build_index
+from indexer import store
+from search import Searcher
+
+from .conftest import FIXTURE_SEEDS, FLEMISH_SEED
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    """A writable copy of the fixture seeds."""
+    target = tmp_path / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, target)
+    return target
+
+
+def counts(report) -> tuple[int, int, int, int]:
+    return report.added, report.updated, report.removed, report.unchanged
+
+
+def test_second_build_changes_nothing(corpus: Path, tmp_path: Path):
+    first = build_index([corpus], tmp_path / "ix")
+    assert first.rebuilt == "no index yet"
+    assert counts(first) == (16, 0, 0, 0)
+    second = build_index([corpus], tmp_path / "ix")
+    assert second.rebuilt is None
+    assert counts(second) == (0, 0, 0, 16)
+    assert len(list((tmp_path / "ix").glob("gen-*"))) == 1  # a no-op writes no new generation
+
+
+def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path):
+    build_index([corpus], tmp_path / "ix")
+    (corpus / "nieuw.txt").write_text(
+        "title: Kinderopvang in Gent\nSCHRIFTELIJKE VRAAG\nnr. 7\nvan JAN PEETERS\ndatum: 3 mei 2024\n"
+        "Hoeveel plaatsen in de kinderopvang zijn er?\n", encoding="utf-8",
+    )
+    changed = corpus / "kamer" / "kamer-2017-184505.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("asielzoekers", "vluchtelingen").replace("Asielzoekers", "Vluchtelingen"), encoding="utf-8")
+    (corpus / "kamer" / "kamer-2017-186015.txt").unlink()
+    report = build_index([corpus], tmp_path / "ix")
+    assert counts(report) == (1, 1, 1, 14)
+    assert report.documents == 16
+    with Searcher(tmp_path / "ix") as searcher:
+        assert [h.id for h in searcher.search("kinderopvang").hits] == ["nieuw"]
+        assert "kamer/kamer-2017-184505" in [h.id for h in searcher.search("vluchtelingen").hits]
+        assert "kamer/kamer-2017-184505" not in [h.id for h in searcher.search("asielzoekers", limit=50).hits]
+        assert "kamer/kamer-2017-186015" not in [h.id for h in searcher.search("fietsen", limit=50).hits]
+        assert searcher.stats().documents == 16
+
+
+def test_touching_a_file_without_changing_it_is_not_a_change(corpus: Path, tmp_path: Path):
+    build_index([corpus], tmp_path / "ix")
+    os.utime(corpus / "vlaams" / FLEMISH_SEED.name, (time.time() + 100, time.time() + 100))
+    assert counts(build_index([corpus], tmp_path / "ix")) == (0, 0, 0, 16)
+
+
+def test_rebuild_flag_builds_from_scratch(corpus: Path, tmp_path: Path):
+    build_index([corpus], tmp_path / "ix")
+    report = build_index([corpus], tmp_path / "ix", rebuild=True)
+    assert report.rebuilt == "--rebuild requested"
+    assert counts(report) == (16, 0, 0, 0)
+
+
+def test_changed_analysis_chain_forces_a_rebuild_and_says_why(corpus: Path, tmp_path: Path):
+    build_index([corpus], tmp_path / "ix")
+    manifest_path = next((tmp_path / "ix").glob("gen-*/manifest.json"))
+    manifest = json.loads(manifest_path.read_text())
+    manifest["analysis_version"] = "0-old"
+    manifest_path.write_text(json.dumps(manifest))
+    report = build_index([corpus], tmp_path / "ix")
+    assert report.rebuilt.startswith("the index was built with analysis chain 0-old")
+    assert counts(report) == (16, 0, 0, 0)
+
+
+def test_duplicate_id_moves_to_the_file_that_now_comes_first(tmp_path: Path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(FLEMISH_SEED, second / "x.txt")
+    build_index([first, second], tmp_path / "ix")
+    (first / "x.txt").write_text("title: Eerste\nSCHRIFTELIJKE VRAAG\nnr. 1\nEen andere tekst over fietsen.\n")
+    report = build_index([first, second], tmp_path / "ix")
+    assert [p.reason for p in report.problems] == [f"duplicate id 'x' (first indexed from {first / 'x.txt'})"]
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.document("x").title == "Eerste"
+    (first / "x.txt").unlink()
+    build_index([first, second], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.document("x").title == "Nederlands-Vlaamse onderwijstop - Vervolg"
+
+
+def test_problems_of_unchanged_files_are_reported_again(corpus: Path, tmp_path: Path):
+    (corpus / "leeg.txt").write_text("")
+    assert [p.reason for p in build_index([corpus], tmp_path / "ix").problems] == ["empty file"]
+    assert [p.reason for p in build_index([corpus], tmp_path / "ix").problems] == ["empty file"]
+
+
+def test_old_generation_still_answers_after_an_update(corpus: Path, tmp_path: Path):
+    build_index([corpus], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as reader:
+        before = [h.id for h in reader.search("trein", limit=50).hits]
+        (corpus / "kamer" / "kamer-2017-184501.txt").unlink()
+        build_index([corpus], tmp_path / "ix")
+        assert [h.id for h in reader.search("trein", limit=50).hits] == before
+        reader.refresh()
+        assert "kamer/kamer-2017-184501" not in [h.id for h in reader.search("trein", limit=50).hits]
+
+
+def test_second_writer_waits_then_fails_naming_the_lock(tmp_path: Path):
+    build_index([FLEMISH_SEED], tmp_path / "ix")
+    with store.write_lock(tmp_path / "ix"):
+        started = time.monotonic()
+        with pytest.raises(IndexLocked, match=r"lock file .*\.lock"):
+            build_index([FLEMISH_SEED], tmp_path / "ix", lock_timeout=0.5)
+        assert time.monotonic() - started >= 0.5
+    assert build_index([FLEMISH_SEED], tmp_path / "ix").unchanged == 1
+
+
+def _big_corpus(tmp_path: Path, copies: int) -> Path:
+    big = tmp_path / "big"
+    for n in range(copies):
+        shutil.copytree(FIXTURE_SEEDS, big / f"copy{n:03d}")
+    return big
+
+
+def _start_build(sources: Path, index_dir: Path) -> subprocess.Popen:
+    code = f"from indexer import build_index; build_index([{str(sources)!r}], {str(index_dir)!r}, rebuild=True)"
+    return subprocess.Popen([sys.executable, "-c", code], cwd=REPO)
+
+
+def _wait_for_new_generation(index_dir: Path, known: set[str], process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if {p.name for p in index_dir.glob("gen-*")} - known:
+            time.sleep(0.5)  # let it write part of the new generation
+            return
+        time.sleep(0.05)
+    pytest.fail("the build did not start writing a new generation")
+
+
+def test_killed_build_leaves_the_previous_index_working(tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    build_index([FIXTURE_SEEDS], index_dir)
+    with Searcher(index_dir) as searcher:
+        expected = [h.id for h in searcher.search("trein vertraging", limit=50).hits]
+    known = {p.name for p in index_dir.glob("gen-*")}
+    process = _start_build(_big_corpus(tmp_path, 40), index_dir)
+    _wait_for_new_generation(index_dir, known, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with Searcher(index_dir) as searcher:
+        assert [h.id for h in searcher.search("trein vertraging", limit=50).hits] == expected
+    # The kernel released the dead writer's lock; the next build runs and clears the leftovers.
+    report = build_index([FIXTURE_SEEDS], index_dir, lock_timeout=1)
+    assert counts(report) == (0, 0, 0, 16)
+    build_index([FIXTURE_SEEDS], index_dir, rebuild=True, lock_timeout=1)
+    assert len(list(index_dir.glob("gen-*"))) == 2  # the live one and the one before it
+
+
+def test_concurrent_build_in_another_process_is_refused_then_succeeds(tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    build_index([FLEMISH_SEED], index_dir)
+    known = {p.name for p in index_dir.glob("gen-*")}
+    process = _start_build(_big_corpus(tmp_path, 20), index_dir)
+    try:
+        _wait_for_new_generation(index_dir, known, process)
+        with pytest.raises(IndexLocked):
+            build_index([FLEMISH_SEED], index_dir, lock_timeout=0.2)
+    finally:
+        assert process.wait(timeout=300) == 0
+    assert build_index([FLEMISH_SEED], index_dir, lock_timeout=5).rebuilt is None
+
+
+def test_reader_searching_in_a_loop_while_a_writer_reindexes(corpus: Path, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    build_index([corpus], index_dir)
+    errors: list[BaseException] = []
+    totals: set[int] = set()
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            with Searcher(index_dir) as searcher:
+                while not stop.is_set():
+                    searcher.refresh()
+                    totals.add(searcher.search("trein").total)
+        except BaseException as err:  # noqa: BLE001 - reported by the assertion below
+            errors.append(err)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        extra = corpus / "kamer" / "kamer-2017-184501.txt"
+        saved = extra.read_bytes()
+        for _ in range(4):
+            extra.unlink()
+            build_index([corpus], index_dir)
+            extra.write_bytes(saved)
+            build_index([corpus], index_dir)
+    finally:
+        stop.set()
+        reader.join()
+    assert errors == []
+    assert totals <= {4, 5}  # always a complete index: with or without that one document
