@@ -110,6 +110,7 @@ def evaluate(pool: ProcessPoolExecutor, workers: int, index_dir: str,
 
 
 def describe(setting: Setting) -> str:
+    """A setting as `title=3 question=1.5 ...`; also its key in the measurements."""
     return " ".join(f"{knob}={value:g}" for knob, value in setting.items())
 
 
@@ -122,7 +123,8 @@ def table(rows: list[tuple[str, dict[str, float]]]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index-dir", default=str(ROOT / "index_data"), help="index to search (default: %(default)s)")
+    parser.add_argument("--index-dir", default=str(ROOT / "index_data"),
+                        help="index to search (default: %(default)s)")
     args = parser.parse_args()
     started = time.perf_counter()
     topics = sample_topics(SEEDS)
@@ -133,19 +135,20 @@ def main() -> None:
 
     defaults: Setting = {"title": FIELD_WEIGHTS["title"], "question": FIELD_WEIGHTS["question"],
                          "meta": FIELD_WEIGHTS["theme"], "b": BM25_B, "k1": BM25_K1}
-    current, measured, steps = dict(defaults), {}, []
+    current, steps = dict(defaults), []
+    measured: dict[str, dict[str, float]] = {}
     workers = os.cpu_count() or 1
     with ProcessPoolExecutor(workers) as pool:
         for knob, grid in STEPS:
             candidates = [{**current, knob: value} for value in sorted({*grid, current[knob]})]
             new = [s for s in candidates if describe(s) not in measured]
             measured.update(zip(map(describe, new), evaluate(pool, workers, args.index_dir, new, topics)))
-            best = current
-            for setting in candidates:  # strictly better at the printed precision, else keep current
-                if round(measured[describe(setting)]["nDCG@10"], 4) > round(measured[describe(best)]["nDCG@10"], 4):
-                    best = setting
+            ndcg = {describe(s): round(measured[describe(s)]["nDCG@10"], 4) for s in candidates}
+            # Only a gain visible at the printed precision replaces the current value.
+            best = max(candidates, key=lambda s: (ndcg[describe(s)], s == current))
             current = best
-            rows = [(f"{knob}={s[knob]:g}" + (" (kept)" if s == best else ""), measured[describe(s)]) for s in candidates]
+            rows = [(f"{knob}={s[knob]:g}" + (" (kept)" if s == best else ""), measured[describe(s)])
+                    for s in candidates]
             steps.append({"knob": knob, "kept": best[knob], "rows": [{"setting": l, **m} for l, m in rows]})
             print(f"### {knob}\n\n{table(rows)}\n")
 
@@ -160,7 +163,8 @@ def main() -> None:
         "topics": len(topics), "seconds": round(elapsed),
         "defaults": {"setting": defaults, **measured[describe(defaults)]},
         "best": {"setting": current, **measured[describe(current)]},
-        "recommended": {"FIELD_WEIGHTS": field_weights(current), "BM25_B": current["b"], "BM25_K1": current["k1"]},
+        "recommended": {"FIELD_WEIGHTS": field_weights(current),
+                        "BM25_B": current["b"], "BM25_K1": current["k1"]},
         "steps": steps,
     }, indent=2) + "\n", encoding="utf-8")
 

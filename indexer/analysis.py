@@ -3,26 +3,31 @@
 `dutch_analyzer()` composes a tokenizer with small filters, Whoosh style::
 
     DutchTokenizer() | LowercaseFilter() | StopMarkFilter() | AccentFoldFilter() | DutchStemFilter()
+        | CompoundFilter()
 
 Every word yields two terms at the same position: its exact form, prefixed with `EXACT_PREFIX`
 (lower-cased and diacritic-folded: "=leerkrachten"), and its stem ("leerkracht"). Stop words keep
 only their exact form, so they do not count for ranking but "quoted phrases" still match them.
+A compound adds the stems of its parts at its position too ("kinderopvang": "kinder", "opvang").
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from functools import lru_cache
-from importlib import resources
 from typing import Iterator
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
+from .compounds import split_compound
+from .textdata import data_bytes, fold, read_data
+
 EXACT_PREFIX = "="
-CHAIN_VERSION = 1
+CHAIN_VERSION = 2
 """Bump when the chain's behaviour changes; the data files' contents are part of the version too."""
+DATA_FILES = ("stopwords_nl.txt", "stem_overrides.txt", "lexicon_nl.txt.gz", "compound_protected.txt",
+              "compound_nonparts.txt")
 
 # Runs of letters and digits, joined by inner punctuation ("700.000", "2019/C/42", "auto's",
 # "Nederlands-Vlaamse", "verbeteren.Het"); the tokenizer then decides how to split each run.
@@ -35,20 +40,16 @@ _LONG_VOWEL_END_RE = re.compile(r"(?:ie|ij|ei|ui|ou|au|oe|eu|aa|ee|oo|uu)[vz]$")
 _DOUBLE_CONSONANT_END_RE = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
 
 
-def _read_data(name: str) -> list[str]:
-    text = resources.files("indexer").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
+STOP_WORDS = frozenset(read_data("stopwords_nl.txt"))
+STEM_OVERRIDES = dict(tuple(line.split()) for line in read_data("stem_overrides.txt"))  # type: ignore[misc]
 
 
-STOP_WORDS = frozenset(_read_data("stopwords_nl.txt"))
-STEM_OVERRIDES = dict(tuple(line.split()) for line in _read_data("stem_overrides.txt"))  # type: ignore[misc]
-
-
+@lru_cache(maxsize=1)
 def analysis_version() -> str:
     """A fingerprint of the chain: its code version plus the stop word and override lists."""
     digest = hashlib.sha1()
-    for name in ("stopwords_nl.txt", "stem_overrides.txt"):
-        digest.update(resources.files("indexer").joinpath("data", name).read_bytes())
+    for name in DATA_FILES:
+        digest.update(data_bytes(name))
     return f"{CHAIN_VERSION}-{digest.hexdigest()[:10]}"
 
 
@@ -122,6 +123,7 @@ def _set(token: Token, text: str, pos: int, start: int, end: int, keeporiginal: 
     token.boost = 1.0
     token.stopped = False
     token.whole = False
+    token.part = False
     if keeporiginal:
         token.original = text
     if token.positions:
@@ -214,16 +216,26 @@ class DutchStemFilter(Filter):
                 yield token
 
 
-_FOLD_EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "’": "'"})
+class CompoundFilter(Filter):
+    """After each word's exact form, yields the stems of its compound parts at the same position.
 
+    "kinderopvang" → "=kinderopvang", "kinder", "opvang", "kinderopvang" (see `compounds`);
+    the parts carry `token.part = True`.
+    """
 
-@lru_cache(maxsize=100_000)
-def fold(text: str) -> str:
-    """Lower-case text without diacritics."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            text = token.text
+            token.part = False
+            yield token
+            if text.startswith(EXACT_PREFIX) and not token.whole:
+                parts = split_compound(text[1:])
+                if parts:
+                    for part in parts:
+                        token.text = stem(part)
+                        token.part = True
+                        yield token
+                    token.part = False
 
 
 @lru_cache(maxsize=200_000)
@@ -265,7 +277,8 @@ def _snowball():  # type: ignore[no-untyped-def]
 
 def dutch_analyzer():  # type: ignore[no-untyped-def]
     """The analysis chain for the question, answer and title fields."""
-    return DutchTokenizer() | LowercaseFilter() | StopMarkFilter() | AccentFoldFilter() | DutchStemFilter()
+    return (DutchTokenizer() | LowercaseFilter() | StopMarkFilter() | AccentFoldFilter() | DutchStemFilter()
+            | CompoundFilter())
 
 
 def name_analyzer():  # type: ignore[no-untyped-def]

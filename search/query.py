@@ -23,8 +23,8 @@ from indexer.errors import QuerySyntaxError
 from indexer.schema import NAME_FIELDS, TEXT_FIELDS
 
 FIELD_WEIGHTS: dict[str, float] = {
-    "title": 3.0,
-    "question": 1.5,
+    "title": 5.0,
+    "question": 3.0,
     "answer": 1.0,
     "theme": 1.0,
     "questioner": 1.0,
@@ -32,6 +32,9 @@ FIELD_WEIGHTS: dict[str, float] = {
     "number": 2.0,
 }
 """Boosts per field for free-text words, chosen with benchmarks/field_weights.py (see README)."""
+
+COMPOUND_PARTS_WEIGHT = 0.5
+"""Boost of a compound's parts found apart ("opvang van kinderen" for "kinderopvang")."""
 
 ALL_WORDS_BONUS = 10_000.0
 """Added to the score of documents that match every optional word, so they rank above the rest."""
@@ -332,19 +335,25 @@ def _boosted(q: wq.Query, boost: float) -> wq.Query:
     return q
 
 
-def _analyze(text: str, exact: bool) -> list[list[tuple[str, bool]]]:
-    """Analyse query text into positions, each a list of (term, is_joined_whole) alternatives.
+Alternatives = list[tuple[str, str]]
+"""The terms at one query position, each with its kind: "word", "whole" (a hyphenated word
+joined: "nederlandsvlaams") or "part" (a compound's part: "opvang" in "kinderopvang")."""
 
-    Unquoted words keep stems; quoted text keeps exact forms. Stop words have no stem, so they
-    drop out of unquoted words but stay in phrases.
+
+def _analyze(text: str, exact: bool) -> list[Alternatives]:
+    """Analyse query text into positions of alternative terms.
+
+    Unquoted words keep stems (and compound parts); quoted text keeps exact forms. Stop words have
+    no stem, so they drop out of unquoted words but stay in phrases.
     """
-    by_pos: dict[int, list[tuple[str, bool]]] = {}
+    by_pos: dict[int, Alternatives] = {}
     for token in dutch_analyzer()(text, positions=True, mode="query"):
-        by_pos.setdefault(token.pos, []).append((token.text, token.whole))
+        kind = "whole" if token.whole else "part" if token.part else "word"
+        by_pos.setdefault(token.pos, []).append((token.text, kind))
     positions = []
     for pos in sorted(by_pos):
-        exact_terms = [(t, w) for t, w in by_pos[pos] if t.startswith(EXACT_PREFIX)]
-        stems = [(t, w) for t, w in by_pos[pos] if not t.startswith(EXACT_PREFIX)]
+        exact_terms = [(t, k) for t, k in by_pos[pos] if t.startswith(EXACT_PREFIX)]
+        stems = [(t, k) for t, k in by_pos[pos] if not t.startswith(EXACT_PREFIX)]
         # A stop word has no stem: its exact form stands in, so hyphenated words keep their order.
         positions.append(exact_terms if exact or not stems else stems)
     if not exact and all(_is_stop_position(p) for p in positions):
@@ -352,19 +361,24 @@ def _analyze(text: str, exact: bool) -> list[list[tuple[str, bool]]]:
     return positions
 
 
-def _is_stop_position(terms: list[tuple[str, bool]]) -> bool:
+def _is_stop_position(terms: Alternatives) -> bool:
     return all(term.startswith(EXACT_PREFIX) for term, _ in terms)
 
 
-def _positions_query(fieldname: str, positions: list[list[tuple[str, bool]]], exact: bool) -> wq.Query | None:
+def _position_query(fieldname: str, terms: Alternatives) -> wq.Query | None:
+    """The word itself, or (for a compound) all its parts, which may stand apart in a document."""
+    alternatives: list[wq.Query] = [wq.Term(fieldname, t) for t, kind in terms if kind == "word"]
+    parts = [wq.Term(fieldname, t) for t, kind in terms if kind == "part"]
+    if parts:
+        alternatives.append(wq.And(parts, boost=COMPOUND_PARTS_WEIGHT))
+    return _combine(wq.Or, alternatives)
+
+
+def _positions_query(fieldname: str, positions: list[Alternatives], exact: bool) -> wq.Query | None:
     if not positions:
         return None
-    wholes = [wq.Term(fieldname, term) for terms in positions for term, whole in terms if whole]
-    parts = []
-    for terms in positions:
-        alternatives = [wq.Term(fieldname, term) for term, whole in terms if not whole]
-        if alternatives:
-            parts.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+    wholes = [wq.Term(fieldname, term) for terms in positions for term, kind in terms if kind == "whole"]
+    parts = [q for q in (_position_query(fieldname, terms) for terms in positions) if q is not None]
     if len(parts) == 1 and not wholes:
         return parts[0]
     if exact or wholes:

@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 from indexer.analysis import dutch_analyzer, index_terms, name_analyzer, stem
+from indexer.compounds import split_compound
 
 
 def stems(text: str) -> list[str]:
@@ -109,3 +110,58 @@ def test_names_are_folded_not_stemmed():
 def test_analyzer_survives_pickling_into_a_whoosh_schema():
     analyzer = pickle.loads(pickle.dumps(dutch_analyzer()))
     assert [t.text for t in analyzer("fietsen")] == ["=fietsen", "fiets"]
+
+
+@pytest.mark.parametrize(
+    "compound, parts",
+    [
+        ("kinderopvang", ("kind", "opvang")),  # linking -er-
+        ("vervoersplan", ("vervoer", "plan")),  # linking -s-
+        ("lerarentekort", ("leraren", "tekort")),
+        ("leerkrachtentekort", ("leerkrachten", "tekort")),  # fewest, longest parts
+        ("onderwijstop", ("onderwijs", "top")),
+        ("verkeersveiligheid", ("verkeer", "veiligheid")),
+        ("samenwerkingsproject", ("samenwerking", "project")),
+        ("ontwikkelingssamenwerking", ("ontwikkeling", "samenwerking")),
+        ("kinderbijslag", ("kind", "bijslag")),
+        ("schoolgebouwen", ("school", "gebouwen")),
+    ],
+)
+def test_compounds_split_into_their_parts(compound: str, parts: tuple[str, ...]):
+    assert split_compound(compound) == parts
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "onderwijs",  # protected: not onder + wijs
+        "minister",  # protected: not mini + ster
+        "maatregelen",  # protected: not maat + regelen
+        "leerkracht",  # protected: not leer + kracht
+        "verschillende",  # common on its own: not verschil + lende
+        "ziekenhuis",  # lexicalised: more frequent than zieken and huis together
+        "achterstand",  # achter is a particle, and acht + er + stand is no split
+        "dergelijke",  # der is a stop word
+        "kortrijk",  # a place name
+        "belastingen",  # no garbage cut into belas + tin + gen
+        "fietsen",  # too short to be a compound
+    ],
+)
+def test_words_that_are_not_split(word: str):
+    assert split_compound(word) == ()
+
+
+def test_compound_parts_are_indexed_at_the_compound_position():
+    tokens = [(t.text, t.pos, t.part) for t in dutch_analyzer()("de kinderopvang", positions=True)]
+    assert tokens == [
+        ("=de", 0, False),
+        ("=kinderopvang", 1, False),
+        ("kinder", 1, True),  # "kind" stems like "kinderen"
+        ("opvang", 1, True),
+        ("kinderopvang", 1, False),
+    ]
+
+
+def test_compound_parts_share_stems_with_the_separate_words():
+    assert set(stems("opvang van kinderen")) <= set(stems("kinderopvang"))
+    assert set(stems("tekort aan leraren")) <= set(stems("lerarentekort"))

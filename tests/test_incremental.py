@@ -58,7 +58,7 @@ def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path):
     assert counts(report) == (1, 1, 1, 14)
     assert report.documents == 16
     with Searcher(tmp_path / "ix") as searcher:
-        assert [h.id for h in searcher.search("kinderopvang").hits] == ["nieuw"]
+        assert searcher.search("kinderopvang").hits[0].id == "nieuw"
         assert "kamer/kamer-2017-184505" in [h.id for h in searcher.search("vluchtelingen").hits]
         assert "kamer/kamer-2017-184505" not in [h.id for h in searcher.search("asielzoekers", limit=50).hits]
         assert "kamer/kamer-2017-186015" not in [h.id for h in searcher.search("fietsen", limit=50).hits]
@@ -191,6 +191,8 @@ def test_concurrent_build_in_another_process_is_refused_then_succeeds(tmp_path: 
 def test_reader_searching_in_a_loop_while_a_writer_reindexes(corpus: Path, tmp_path: Path):
     index_dir = tmp_path / "ix"
     build_index([corpus], index_dir)
+    with Searcher(index_dir) as searcher:
+        full = searcher.search("trein").total
     errors: list[BaseException] = []
     totals: set[int] = set()
     stop = threading.Event()
@@ -218,4 +220,4 @@ def test_reader_searching_in_a_loop_while_a_writer_reindexes(corpus: Path, tmp_p
         stop.set()
         reader.join()
     assert errors == []
-    assert totals <= {4, 5}  # always a complete index: with or without that one document
+    assert totals <= {full - 1, full}  # always a complete index: with or without that one document

@@ -293,3 +293,19 @@ def test_duplicate_ids_keep_the_first_and_report_the_rest(tmp_path: Path):
     ]
     with Searcher(tmp_path / "ix") as searcher:
         assert searcher.document("000_e61c5a0f903231aa").title == "Nederlands-Vlaamse onderwijstop - Vervolg"
+
+
+def test_a_compound_is_found_by_its_parts_and_marked(searcher: Searcher):
+    hit = searcher.search("top onderwijs").hits[0]
+    assert hit.id == FLEMISH_ID
+    assert any("onderwijstop" in [w.lower() for w in marked(p)] for p in hit.passages)
+
+
+def test_a_compound_query_finds_its_parts_written_apart(searcher: Searcher):
+    # kamer-2017-184505 writes "kinderen ... opvang", never "kinderopvang".
+    assert "kamer/kamer-2017-184505" in ids(searcher.search("kinderopvang", limit=20))
+
+
+def test_a_part_finds_the_compound(searcher: Searcher):
+    # "samenwerkingsproject" in the Flemish answer; the word "samenwerkingsproject" is nowhere else.
+    assert FLEMISH_ID in ids(searcher.search("antwoord:project"))

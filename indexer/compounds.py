@@ -1,0 +1,138 @@
+"""Dutch compound splitting: "kinderopvang" → "kind" + "opvang", over a lexicon from OpenTaal.
+
+Dutch writes compounds as one word; people search for their parts ("opvang kinderen") or write
+the parts where a document has the compound. The analysis chain indexes a compound's parts at the
+compound's own position (as Lucene's decompounders do), so both are found.
+
+The splitter (after Koehn & Knight 2003) considers every way to cut a word into lexicon words,
+with linking sounds allowed between them (-s-, -e-, -en-, -er-: vervoer·s·plan, kind·er·opvang),
+where every part occurs in the seed corpus on its own, and keeps the cut whose parts have the highest geometric mean frequency, if that beats the
+frequency of the word itself. Frequencies are counts in the seed corpus: a word that is common on
+its own ("verschillende", "ziekenhuis") stays whole, a rare compound of common words
+("onderwijstop", "lerarentekort") is split. Words shorter than MIN_WORD and proper names
+(Kortrijk, Nederland) are never split, nor are the words in `data/compound_protected.txt`; the
+particles and suffix-like words of `data/compound_nonparts.txt` (onder, ster) and the stop words
+are never a part, nor joined with a linking sound (acht·er·stand is achterstand, not acht + stand).
+
+The lexicon `data/lexicon_nl.txt.gz` lists OpenTaal's lower-case words (BSD / CC-BY 3.0, see
+`data/LEXICON-LICENSE.txt`) with their seed-corpus counts, and proper names marked "!". Rebuild it:
+    python -m indexer.compounds PATH/TO/opentaal/wordlist.txt seeds/
+"""
+
+from __future__ import annotations
+
+import collections
+import gzip
+import math
+import re
+import sys
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .textdata import data_bytes, fold, read_data
+
+MIN_WORD = 8
+MIN_PART = 3
+MIN_SHORT_PART_COUNT = 20
+"""A three-letter part must occur this often on its own in the seeds (par·keer, neu·rol·ogen)."""
+MAX_PARTS = 4
+MAX_LEXICON_WORD = 18
+LINKS = ("", "s", "e", "en", "er")
+LEXICON_FILE = "lexicon_nl.txt.gz"
+NAME_MARK = "!"
+
+_SHORT_PART_WEIGHT = math.log(MIN_SHORT_PART_COUNT + 1)
+
+PROTECTED = frozenset(read_data("compound_protected.txt"))
+# Stop words are never parts either (der·gelijke, het·zelfde, een·heden).
+NON_PARTS = frozenset(read_data("compound_nonparts.txt")) | frozenset(read_data("stopwords_nl.txt"))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, float], frozenset[str]]:
+    """Log frequency (count + 1) of each lexicon word, and the proper names; loaded on first use."""
+    weights: dict[str, float] = {}
+    names: set[str] = set()
+    for line in gzip.decompress(data_bytes(LEXICON_FILE)).decode("utf-8").split("\n"):
+        word, _, count = line.partition("\t")
+        if count == NAME_MARK:
+            names.add(word)
+        elif word:
+            weights[word] = math.log(int(count or 0) + 1)
+    return weights, frozenset(names)
+
+
+@lru_cache(maxsize=200_000)
+def split_compound(word: str) -> tuple[str, ...]:
+    """The parts of a folded, lower-case compound, or () when it is not one (or is protected)."""
+    n = len(word)
+    if n < MIN_WORD or word in PROTECTED or not word.isalpha():
+        return ()
+    weights, names = _lexicon()
+    if word in names:
+        return ()
+    # best[m][i]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts.
+    best: list[list[tuple[float, tuple[str, ...]] | None]] = [[None] * (n + 1) for _ in range(MAX_PARTS + 1)]
+    best[0][n] = (0.0, ())
+    for i in range(n - MIN_PART, -1, -1):
+        for j in range(i + MIN_PART, n + 1):
+            part = word[i:j]
+            weight = weights.get(part, 0.0)
+            if weight == 0.0 or part in NON_PARTS or (len(part) == MIN_PART and weight < _SHORT_PART_WEIGHT):
+                continue
+            for link in LINKS:
+                k = j + len(link)
+                if k > n or (link and (k == n or word[j:k] != link or part + link in NON_PARTS)):
+                    continue
+                for m in range(1, MAX_PARTS + 1):
+                    rest = best[m - 1][k]
+                    if rest is None:
+                        continue
+                    candidate = (rest[0] + weight, (part,) + rest[1])
+                    current = best[m][i]
+                    if current is None or candidate[0] > current[0]:
+                        best[m][i] = candidate
+    whole = weights.get(word, 0.0)
+    chosen: tuple[str, ...] = ()
+    for m in range(2, MAX_PARTS + 1):
+        cut = best[m][0]
+        if cut is not None and cut[0] / m > whole:
+            whole, chosen = cut[0] / m, cut[1]
+    return chosen
+
+
+_WORD_RE = re.compile(r"^[^\W\d_]+$")
+_TOKEN_RE = re.compile(r"[^\W\d_]+")
+
+
+def derive_lexicon(wordlist: Path, corpus: Path) -> list[str]:
+    """Lexicon lines from an OpenTaal word list and a folder of seed texts (see module docstring)."""
+    counts: collections.Counter[str] = collections.Counter()
+    for path in corpus.rglob("*.txt"):
+        counts.update(fold(w) for w in _TOKEN_RE.findall(path.read_text(encoding="utf-8", errors="replace").lower()))
+    words: dict[str, str] = {}
+    for line in wordlist.read_text(encoding="utf-8").splitlines():
+        entry = line.strip()
+        if not _WORD_RE.match(entry) or not MIN_PART <= len(entry) <= MAX_LEXICON_WORD:
+            continue
+        word = fold(entry.lower())
+        if entry == entry.lower():
+            words[word] = str(counts[word]) if counts[word] else ""
+        elif entry[0].isupper() and entry[1:] == entry[1:].lower():
+            words.setdefault(word, NAME_MARK)
+    return [f"{w}\t{c}" if c else w for w, c in sorted(words.items())]
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) != 2:
+        sys.exit("usage: python -m indexer.compounds PATH/TO/opentaal/wordlist.txt SEEDS_FOLDER")
+    lines = derive_lexicon(Path(argv[0]), Path(argv[1]))
+    target = resources.files("indexer").joinpath("data", LEXICON_FILE)
+    with gzip.open(str(target), "wt", encoding="utf-8", compresslevel=9) as out:
+        out.write("\n".join(lines))
+    print(f"{len(lines):,} words written to {target}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
