@@ -29,10 +29,12 @@ def format_results(results: Results, color: bool = False) -> str:
     """Search results for a terminal: a summary line, then each hit with its passages."""
     mark = bold_yellow if color else _plain
     strong = bold if color else _plain
+    did_you_mean = [f"Bedoelde u: {results.suggestion}?"] if results.suggestion else []
     if results.total == 0:
-        return f"No results for {results.query!r}."
+        return "\n".join([f"No results for {results.query!r}."] + did_you_mean)
     noun = "result" if results.total == 1 else "results"
     lines = [f"{results.total:,} {noun} for {results.query!r} (page {results.page} of {results.pages})"]
+    lines += did_you_mean
     first = (results.page - 1) * results.limit
     for rank, hit in enumerate(results.hits, start=first + 1):
         lines.append("")

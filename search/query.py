@@ -126,6 +126,14 @@ def _lex(text: str) -> list[_Lexeme]:
     return lexemes
 
 
+def word_lexemes(text: str) -> list[str]:
+    """The words of a query that are searched as text (not filters, operators or excluded words)."""
+    return [
+        lexeme.text for lexeme in _lex(text)
+        if lexeme.kind == "word" and lexeme.modifier != "-" and lexeme.field in (None, *TEXT_FIELDS)
+    ]
+
+
 # --- parsing into a small syntax tree ------------------------------------------------------------------
 
 @dataclass

@@ -17,6 +17,7 @@ from indexer.schema import stored_document
 
 from .highlight import Passage, best_passages
 from .query import FIELD_WEIGHTS, parse_query
+from .suggest import suggest
 
 MAX_LIMIT = 1000
 
@@ -66,6 +67,8 @@ class Results:
     page: int
     limit: int
     hits: tuple[Hit, ...]
+    suggestion: str | None = None
+    """The query with misspelled or unknown words corrected ("Bedoelde u: …?"), if any."""
 
     @property
     def pages(self) -> int:
@@ -78,6 +81,7 @@ class Results:
             "total": self.total,
             "page": self.page,
             "limit": self.limit,
+            "suggestion": self.suggestion,
             "hits": [hit.to_dict() for hit in self.hits],
         }
 
@@ -182,7 +186,10 @@ class Searcher:
             _hit(whoosh_hit.fields(), whoosh_hit.score if parsed.scored else 0.0, parsed.highlight)
             for whoosh_hit in results[offset:offset + limit]
         ]
-        return Results(query=query, total=len(results), page=page, limit=limit, hits=tuple(hits))
+        return Results(
+            query=query, total=len(results), page=page, limit=limit, hits=tuple(hits),
+            suggestion=suggest(self._searcher, query),
+        )
 
     def stats(self) -> IndexStats:
         """Counts per theme and per year, and the build's manifest facts."""

@@ -175,3 +175,10 @@ def test_jsonl_fixture_is_indexed_by_the_cli(runner: CliRunner, tmp_path: Path):
     assert result.exit_code == 0
     shown = runner.invoke(main, ["show", "kamer-2017-192262", "--index-dir", str(tmp_path / "ix"), "--json"])
     assert json.loads(shown.output)["questioner"] == "Karolien Grosemans"
+
+
+def test_search_suggests_a_spelling(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["search", "leerkrachen", "--index-dir", str(fixture_index)])
+    assert result.output.splitlines()[1] == "Bedoelde u: leerkrachten?"
+    data = json.loads(runner.invoke(main, ["search", "leerkrachen", "--index-dir", str(fixture_index), "--json"]).output)
+    assert data["suggestion"] == "leerkrachten"

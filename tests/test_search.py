@@ -194,7 +194,8 @@ def test_paging(searcher: Searcher):
 
 def test_json_contract(searcher: Searcher):
     data = json.loads(json.dumps(searcher.search("leerkrachten digitale competenties", limit=3).to_dict()))
-    assert set(data) >= {"query", "total", "hits"}
+    assert set(data) >= {"query", "total", "hits", "suggestion"}
+    assert data["suggestion"] is None
     assert data["query"] == "leerkrachten digitale competenties"
     hit = data["hits"][0]
     assert list(hit) == [
@@ -309,3 +310,18 @@ def test_a_compound_query_finds_its_parts_written_apart(searcher: Searcher):
 def test_a_part_finds_the_compound(searcher: Searcher):
     # "samenwerkingsproject" in the Flemish answer; the word "samenwerkingsproject" is nowhere else.
     assert FLEMISH_ID in ids(searcher.search("antwoord:project"))
+
+
+def test_misspelled_words_get_a_suggestion_from_the_index_vocabulary(searcher: Searcher):
+    results = searcher.search("leerkrachen digitale competenties")
+    assert results.suggestion == "leerkrachten digitale competenties"
+    assert searcher.search(results.suggestion).hits[0].id == FLEMISH_ID
+
+
+def test_transposed_letters_are_corrected(searcher: Searcher):
+    assert searcher.search("onderwijstpo").suggestion == "onderwijstop"
+
+
+def test_known_words_get_no_suggestion(searcher: Searcher):
+    assert searcher.search("leerkrachten digitale competenties").suggestion is None
+    assert searcher.search('"digitale competenties" -fietsen').suggestion is None

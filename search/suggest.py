@@ -1,0 +1,57 @@
+"""Spelling suggestions ("Bedoelde u: …?") built from the index's own vocabulary."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from indexer.analysis import EXACT_PREFIX
+from indexer.schema import TEXT_FIELDS
+from indexer.textdata import fold
+
+from .query import word_lexemes
+
+MAX_EDITS = 2
+SHARED_PREFIX = 2
+"""Letters a suggestion shares with the typed word: few misspellings touch the first letters,
+and it keeps the candidate list short."""
+MIN_WORD = 4
+
+
+def suggest(searcher: Any, query: str) -> str | None:
+    """The query with each unknown word replaced by the most frequent indexed word within
+    MAX_EDITS edits (Damerau-Levenshtein), or None when every word is known or has no neighbour.
+
+    `searcher` is a Whoosh searcher; words are compared in their exact (unstemmed, folded) form.
+    """
+    reader = searcher.reader()
+    suggestion = query
+    changed = False
+    for word in word_lexemes(query):
+        folded = fold(word.lower())
+        if len(folded) < MIN_WORD or not folded.isalpha() or _frequency(reader, folded) > 0:
+            continue
+        best = _closest(reader, folded)
+        if best is not None:
+            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, suggestion, count=1)
+            changed = True
+    return suggestion if changed else None
+
+
+def _frequency(reader: Any, word: str) -> int:
+    term = EXACT_PREFIX + word
+    return sum(reader.doc_frequency(field, term) for field in TEXT_FIELDS)
+
+
+def _closest(reader: Any, word: str) -> str | None:
+    candidates: dict[str, int] = {}
+    prefix = len(EXACT_PREFIX) + SHARED_PREFIX
+    for edits in range(1, MAX_EDITS + 1):
+        for field in TEXT_FIELDS:
+            for term in reader.terms_within(field, EXACT_PREFIX + word, edits, prefix=prefix):
+                candidates.setdefault(term[len(EXACT_PREFIX):], 0)
+        if candidates:
+            break  # the nearest candidates win over more frequent but more distant ones
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (_frequency(reader, c), c))
