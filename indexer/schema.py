@@ -9,6 +9,7 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import dutch_analyzer, name_analyzer
 from .document import Document
+from .structure import question_fingerprint
 
 TEXT_FIELDS = ("title", "question", "answer")
 """The sections searched by free-text words and highlighted in results."""
@@ -40,6 +41,8 @@ def build_schema() -> Schema:
         minister_facet=ID(sortable=True),
         questioner_facet=ID(sortable=True),
         year=ID(sortable=True),
+        # The same question sent to several ministers shares this key (see structure.py).
+        question_key=ID(sortable=True),
     )
 
 
@@ -63,6 +66,7 @@ def document_fields(document: Document) -> dict[str, Any]:
     if addressee:
         fields["minister"] = addressee
         fields["_stored_minister"] = document.minister
+    fields["question_key"] = question_key(document)
     if document.date:
         fields["date"] = dt.datetime.combine(document.date, dt.time())
         fields["year"] = str(document.date.year)
@@ -71,6 +75,11 @@ def document_fields(document: Document) -> dict[str, Any]:
         if value:
             fields[facet] = value
     return fields
+
+
+def question_key(document: Document) -> str:
+    """Shared by documents asking the identical question (sent to several ministers)."""
+    return question_fingerprint(document.question) if document.question.strip() else document.id
 
 
 def stored_document(stored: dict[str, Any]) -> Document:

@@ -31,7 +31,7 @@ DEFAULT_INDEX_DIR = "index_data"
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the schema's fields change."""
 
 

@@ -11,9 +11,10 @@ import click
 
 from indexer import DEFAULT_INDEX_DIR, QuerySyntaxError, VraagbaakError, build_index
 from indexer.build import DEFAULT_SOURCES
+from indexer.structure import pair_parts
 
-from .present import format_document, format_report, format_results, format_stats
-from .searcher import MAX_LIMIT, Searcher
+from .present import format_document, format_report, format_results, format_similar, format_stats
+from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher
 
 EXIT_PROBLEMS = 3
 """`vraagbaak index` finished, but some files or records were skipped (see the report)."""
@@ -106,12 +107,24 @@ class _NoBar:
 
 
 @main.command()
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
 @index_dir_option
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of results.")
+@click.option("--sort", type=click.Choice(SORT_ORDERS), default="relevance", show_default=True,
+              help="Order: relevance, date (oldest first) or -date (newest first).")
+@click.option("--thema", "theme", metavar="THEME", help="Only this theme (like thema:THEME).")
+@click.option("--minister", metavar="NAME", help="Only questions to this minister or office (like minister:NAME).")
+@click.option("--van", "questioner", metavar="NAME", help="Only questions by this member (like van:NAME).")
+@click.option("--from", "date_from", metavar="DATE", help="From this date: 2024, 2024-04 or 2024-04-26.")
+@click.option("--to", "date_to", metavar="DATE", help="Up to this date (whole years and months included).")
+@click.option("--answered/--unanswered", default=None, help="Only answered, or only unanswered, questions.")
+@click.option("--facets", is_flag=True, help="Also count all matches per theme, minister, questioner and year.")
+@click.option("--no-group", "no_group", is_flag=True, help="Show each copy of a question sent to several ministers.")
 @json_option
-def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, as_json: bool) -> None:
+def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: str, theme: str | None,
+           minister: str | None, questioner: str | None, date_from: str | None, date_to: str | None,
+           answered: bool | None, facets: bool, no_group: bool, as_json: bool) -> None:
     """Search the index. QUERY is one or more words; see the README for the full syntax:
 
     \b
@@ -119,14 +132,35 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, as_jso
       +word  a AND b              required       -word  NOT word    excluded
       a OR b  (a OR b) c          alternatives   "exact phrase"
       thema:onderwijs  minister:weyts  van:grosemans  nr:385  datum:2024  datum:2023-01..2024-06
-      titel:word  vraag:word  antwoord:"a phrase"
+      beantwoord:ja  titel:word  vraag:word  antwoord:"a phrase"
+
+    Without QUERY, the filter options list the matching questions, newest first.
     """
     with Searcher(index_dir) as searcher:
-        results = searcher.search(" ".join(query), limit=limit, page=page)
+        results = searcher.search(
+            " ".join(query), limit=limit, page=page, sort=sort, facets=facets, group=not no_group,  # type: ignore[arg-type]
+            theme=theme, minister=minister, questioner=questioner, date_from=date_from, date_to=date_to,
+            answered=answered,
+        )
     if as_json:
         _print_json(results.to_dict())
     else:
         click.echo(format_results(results, color=_use_color()))
+
+
+@main.command()
+@click.argument("doc_id", metavar="ID")
+@index_dir_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Number of documents.")
+@json_option
+def similar(doc_id: str, index_dir: str, limit: int, as_json: bool) -> None:
+    """The documents most like document ID, with the key words they share."""
+    with Searcher(index_dir) as searcher:
+        results = searcher.similar(doc_id, limit=limit)
+    if as_json:
+        _print_json(results.to_dict())
+    else:
+        click.echo(format_similar(results, color=_use_color()))
 
 
 @main.command()
@@ -138,7 +172,7 @@ def show(doc_id: str, index_dir: str, as_json: bool) -> None:
     with Searcher(index_dir) as searcher:
         document = searcher.document(doc_id)
     if as_json:
-        _print_json(document.to_dict())
+        _print_json({**document.to_dict(), "pairs": [pair.to_dict() for pair in pair_parts(document.question, document.answer)]})
     else:
         click.echo(format_document(document, color=_use_color()))
 

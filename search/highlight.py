@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from indexer.analysis import dutch_analyzer
+from indexer.structure import answered_question
 
 SECTIONS = ("title", "question", "answer")
 MAX_PASSAGES = 3
@@ -20,9 +22,16 @@ class Passage:
     section: str
     text: str
     highlights: tuple[tuple[int, int], ...] = ()
+    subquestion: str | None = None
+    """For a passage of an answer: the numbered sub-question(s) that part of the answer answers."""
 
     def to_dict(self) -> dict[str, object]:
-        return {"section": self.section, "text": self.text, "highlights": [list(h) for h in self.highlights]}
+        data: dict[str, object] = {
+            "section": self.section, "text": self.text, "highlights": [list(h) for h in self.highlights],
+        }
+        if self.section == "answer":
+            data["subquestion"] = self.subquestion
+        return data
 
 
 def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
@@ -68,7 +77,11 @@ def best_passages(
                 continue
             distinct = len({text[s:e].lower() for s, e in inside})
             order += 1
-            candidates.append((distinct * 10 + min(len(inside), 9), -order, _window(section, text, start, end, inside)))
+            passage = _window(section, text, start, end, inside)
+            if section == "answer":
+                subquestion = answered_question(sections.get("question") or "", text, start)
+                passage = dataclasses.replace(passage, subquestion=subquestion)
+            candidates.append((distinct * 10 + min(len(inside), 9), -order, passage))
     if candidates:
         candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
         return [passage for _, _, passage in candidates[:max_passages]]

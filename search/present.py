@@ -6,6 +6,7 @@ from typing import Callable
 
 from indexer.build import BuildReport
 from indexer.document import Document
+from indexer.structure import pair_parts
 
 from .highlight import Passage
 from .searcher import Hit, IndexStats, Results
@@ -41,6 +42,31 @@ def format_results(results: Results, color: bool = False) -> str:
         lines.extend(format_hit(hit, rank, strong, mark))
     if not results.hits:
         lines.append(f"Page {results.page} is past the last page ({results.pages}).")
+    if results.facets:
+        lines += ["", *format_facets(results.facets)]
+    return "\n".join(lines)
+
+
+def format_facets(facets: dict[str, dict[str, int]], top: int = 8) -> list[str]:
+    """Each facet on a line: its most frequent values with their counts."""
+    lines = []
+    for name, counts in facets.items():
+        shown = ", ".join(f"{value} ({count:,})" for value, count in list(counts.items())[:top])
+        more = f", … {len(counts) - top} more" if len(counts) > top else ""
+        lines.append(f"{name}: {shown or '-'}{more}")
+    return lines
+
+
+def format_similar(results: Results, color: bool = False) -> str:
+    """Documents like one document, each with the key words they share."""
+    strong = bold if color else _plain
+    mark = bold_yellow if color else _plain
+    if not results.hits:
+        return f"No documents like {results.query}."
+    lines = [f"Documents like {results.query}:"]
+    for rank, hit in enumerate(results.hits, start=1):
+        lines.append("")
+        lines.extend(format_hit(hit, rank, strong, mark))
     return "\n".join(lines)
 
 
@@ -49,10 +75,22 @@ def format_hit(hit: Hit, rank: int, strong: Style = _plain, mark: Style = _plain
     meta = _meta_line(hit.number, hit.date.isoformat() if hit.date else None, hit.questioner, hit.minister, hit.theme)
     if meta:
         lines.append(f"   {meta}")
+    if hit.shared_terms:
+        lines.append(f"   shared: {', '.join(hit.shared_terms)}")
     for passage in hit.passages:
         lines.append(f"   {passage.section}: {mark_passage(passage, mark)}")
+        if passage.subquestion:
+            lines.append(f"      (answers: {_shorten(passage.subquestion)})")
+    if hit.also_asked:
+        others = "; ".join(f"{minister or '?'} ({doc_id})" for doc_id, minister in hit.also_asked)
+        lines.append(f"   also asked to: {others}")
     lines.append(f"   id: {hit.id}")
     return lines
+
+
+def _shorten(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " …"
 
 
 def mark_passage(passage: Passage, mark: Style) -> str:
@@ -87,8 +125,21 @@ def format_document(document: Document, color: bool = False) -> str:
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         lines.append(f"{key}: {shown}")
     lines.append(f"id: {document.id}  source: {document.source}")
-    lines += ["", strong("QUESTION"), document.question, "", strong("ANSWER")]
-    lines.append(document.answer if document.answer else "(not answered)")
+    pairs = pair_parts(document.question, document.answer)
+    if not pairs:
+        lines += ["", strong("QUESTION"), document.question, "", strong("ANSWER")]
+        lines.append(document.answer if document.answer else "(not answered)")
+        return "\n".join(lines)
+    # Pair by pair: each numbered sub-question, then the part of the answer that answers it.
+    first = min(q.start for pair in pairs for q in pair.questions)
+    lines += ["", strong("QUESTION")]
+    if document.question[:first].strip():
+        lines.append(document.question[:first].strip())
+    for pair in pairs:
+        numbers = "+".join(map(str, pair.numbers))
+        lines += ["", strong(f"QUESTION {numbers}")]
+        lines += [q.text for q in pair.questions] or ["(not in the question)"]
+        lines += [strong(f"ANSWER {numbers}"), pair.answer.text if pair.answer else "(no answer to this part)"]
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ Syntax (see README):
     +word  word AND word       required words          -word  NOT word    excluded words
     a OR b   (grouping)        alternatives            "exact phrase"     exact words in order
     thema:  minister:  van:  nr:  datum:2024  datum:2023-01..2024-06      filters
+    beantwoord:ja  beantwoord:nee                                         answered or not
     titel:  vraag:  antwoord:  a word or "phrase" searched in one section only
 """
 
@@ -48,8 +49,9 @@ FIELD_ALIASES = {
     "van": "questioner", "vraagsteller": "questioner", "questioner": "questioner",
     "nr": "number", "nummer": "number", "number": "number",
     "datum": "date", "date": "date",
+    "beantwoord": "answered", "answered": "answered",
 }
-FILTER_FIELDS = ("theme", "minister", "questioner", "number", "date")
+FILTER_FIELDS = ("theme", "minister", "questioner", "number", "date", "answered")
 OPERATORS = ("AND", "OR", "NOT")
 
 
@@ -314,19 +316,64 @@ class _Compiler:
         return _combine(wq.Or, clauses)
 
     def filter(self, node: _Node) -> wq.Query:
-        value = node.text.strip()
-        if node.field == "date":
-            return _date_query(value)
-        if node.field == "number":
-            return wq.Term("number", value)
-        names = _name_terms(value)
-        if not names:
-            raise QuerySyntaxError(f"Nothing to search for in '{value}'.")
-        if len(names) == 1:
-            return wq.Term(node.field, names[0])
-        if node.kind == "phrase":
-            return wq.Phrase(node.field, names)
-        return wq.And([wq.Term(node.field, name) for name in names])
+        return filter_query(node.field or "", node.text, phrase=node.kind == "phrase")
+
+
+def filter_query(field: str, value: str, phrase: bool = False) -> wq.Query:
+    """The filter `field:value` of the query syntax (field by its schema name: "theme", "date", ...).
+
+    Names and themes match case- and diacritic-insensitively, on any of their words ("weyts"
+    matches "Ben Weyts"); several words must all occur, in order when `phrase` is set.
+    """
+    value = value.strip()
+    if field == "date":
+        return _date_query(value)
+    if field == "number":
+        return wq.Term("number", value)
+    if field == "answered":
+        answers = {"ja": True, "yes": True, "true": True, "nee": False, "no": False, "false": False}
+        if value.lower() not in answers:
+            raise QuerySyntaxError(f"Use beantwoord:ja or beantwoord:nee, not beantwoord:{value}.")
+        return wq.Term("answered", answers[value.lower()])
+    names = _name_terms(value)
+    if not names:
+        raise QuerySyntaxError(f"Nothing to search for in '{value}'.")
+    if len(names) == 1:
+        return wq.Term(field, names[0])
+    if phrase:
+        return wq.Phrase(field, names)
+    return wq.And([wq.Term(field, name) for name in names])
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filters given apart from the query text (the CLI's --thema, --minister, ... options).
+
+    Each is equivalent to its query syntax: `theme="onderwijs"` is `thema:onderwijs`,
+    `date_from="2023"` / `date_to="2024-06"` is `datum:2023..2024-06`, `answered=False` is
+    `beantwoord:nee`.
+    """
+
+    theme: str | None = None
+    minister: str | None = None
+    questioner: str | None = None
+    date_from: str | dt.date | None = None
+    date_to: str | dt.date | None = None
+    answered: bool | None = None
+
+    def queries(self) -> list[wq.Query]:
+        queries = [
+            filter_query(field, value) for field, value in
+            (("theme", self.theme), ("minister", self.minister), ("questioner", self.questioner))
+            if value
+        ]
+        if self.date_from or self.date_to:
+            low = self.date_from.isoformat() if isinstance(self.date_from, dt.date) else (self.date_from or "")
+            high = self.date_to.isoformat() if isinstance(self.date_to, dt.date) else (self.date_to or "")
+            queries.append(filter_query("date", f"{low}..{high}"))
+        if self.answered is not None:
+            queries.append(filter_query("answered", "ja" if self.answered else "nee"))
+        return queries
 
 
 def _combine(kind: type[wq.CompoundQuery], queries: Iterable[wq.Query | None]) -> wq.Query | None:

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
-from whoosh import scoring
+from whoosh import query as wq
+from whoosh import scoring, sorting
 
 from indexer import store
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
-from indexer.schema import stored_document
+from indexer.schema import TEXT_FIELDS, question_key, stored_document
 
 from .highlight import Passage, best_passages
-from .query import FIELD_WEIGHTS, parse_query
+from .query import FIELD_WEIGHTS, Filters, ParsedQuery, parse_query
+from .similar import key_terms, similar_query
 from .suggest import suggest
 
 MAX_LIMIT = 1000
+SortOrder = Literal["relevance", "date", "-date"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date", "-date")
+FACET_COLUMNS = {"theme": "theme_facet", "minister": "minister_facet", "questioner": "questioner_facet", "year": "year"}
+"""Facet name in results → the index column it counts."""
 
 
 BM25_B = 0.75
@@ -41,6 +48,10 @@ class Hit:
     theme: str | None
     source: str
     passages: tuple[Passage, ...]
+    also_asked: tuple[tuple[str, str | None], ...] = ()
+    """The same question sent to other ministers: (id, minister) pairs (when results are grouped)."""
+    shared_terms: tuple[str, ...] | None = None
+    """For `Searcher.similar`: the key words this hit shares with the document it is like."""
 
     def to_dict(self) -> dict[str, Any]:
         """The hit as in the JSON contract of `vraagbaak search --json`."""
@@ -55,6 +66,8 @@ class Hit:
             "theme": self.theme,
             "source": self.source,
             "passages": [p.to_dict() for p in self.passages],
+            "also_asked_to": [{"id": doc_id, "minister": minister} for doc_id, minister in self.also_asked],
+            **({"shared_terms": list(self.shared_terms)} if self.shared_terms is not None else {}),
         }
 
 
@@ -69,6 +82,8 @@ class Results:
     hits: tuple[Hit, ...]
     suggestion: str | None = None
     """The query with misspelled or unknown words corrected ("Bedoelde u: …?"), if any."""
+    facets: dict[str, dict[str, int]] | None = None
+    """With `facets=True`: counts per theme, minister, questioner and year over all matches."""
 
     @property
     def pages(self) -> int:
@@ -82,6 +97,7 @@ class Results:
             "page": self.page,
             "limit": self.limit,
             "suggestion": self.suggestion,
+            **({"facets": self.facets} if self.facets is not None else {}),
             "hits": [hit.to_dict() for hit in self.hits],
         }
 
@@ -165,31 +181,112 @@ class Searcher:
     def document_count(self) -> int:
         return self._searcher.doc_count()
 
-    def search(self, query: str, *, limit: int = 10, page: int = 1) -> Results:
+    def search(
+        self,
+        query: str = "",
+        *,
+        limit: int = 10,
+        page: int = 1,
+        sort: SortOrder = "relevance",
+        facets: bool = False,
+        group: bool = True,
+        theme: str | None = None,
+        minister: str | None = None,
+        questioner: str | None = None,
+        date_from: str | dt.date | None = None,
+        date_to: str | dt.date | None = None,
+        answered: bool | None = None,
+    ) -> Results:
         """Run `query` (Vraagbaak's query syntax) and return page `page` of `limit` hits.
 
-        Raises QuerySyntaxError (a VraagbaakError) for a malformed query.
+        `sort` is "relevance" (a query of filters only lists the newest first), "date" (oldest
+        first) or "-date" (newest first). `facets` adds counts per theme, minister, questioner and
+        year over all matching documents. `group` shows a question sent to several ministers once,
+        with the others in `Hit.also_asked`. The filters are equivalent to the query syntax (see
+        `Filters`). Raises QuerySyntaxError (a VraagbaakError) for a malformed query.
         """
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         if page < 1:
             raise ValueError(f"page must be 1 or more, not {page}")
-        parsed = parse_query(query, self.field_weights)
+        if sort not in SORT_ORDERS:
+            raise ValueError(f"sort must be one of {', '.join(SORT_ORDERS)}, not {sort!r}")
+        filters = Filters(theme, minister, questioner, date_from, date_to, answered).queries()
+        if query.strip() or not filters:
+            parsed = parse_query(query, self.field_weights)
+        else:
+            parsed = ParsedQuery(wq.Every(), scored=False)
+        whoosh_query = wq.And([parsed.query] + [wq.ConstantScoreQuery(f, 0.0) for f in filters]) if filters else parsed.query
         options: dict[str, Any] = {}
-        if not parsed.scored:
-            # Only filters: nothing to rank by, so the newest questions come first.
-            options = {"sortedby": "date", "reverse": True}
+        if sort == "relevance" and not parsed.scored:
+            sort = "-date"  # nothing to rank by: the newest questions first
+        if sort != "relevance":
+            options.update(sortedby="date", reverse=sort == "-date")
+        if group:
+            options.update(collapse=sorting.FieldFacet("question_key"), collapse_limit=1)
+        if facets:
+            options["groupedby"] = {name: sorting.FieldFacet(column, maptype=sorting.Count)
+                                    for name, column in FACET_COLUMNS.items()}
         # Not search_page: it silently turns a page past the end into the last page.
         offset = (page - 1) * limit
-        results = self._searcher.search(parsed.query, limit=offset + limit, **options)
+        results = self._searcher.search(whoosh_query, limit=offset + limit, **options)
         hits = [
-            _hit(whoosh_hit.fields(), whoosh_hit.score if parsed.scored else 0.0, parsed.highlight)
+            self._hit(whoosh_hit, parsed, group)
             for whoosh_hit in results[offset:offset + limit]
         ]
+        total = len(results) - sum(results.collapsed_counts.values()) if group else len(results)
         return Results(
-            query=query, total=len(results), page=page, limit=limit, hits=tuple(hits),
-            suggestion=suggest(self._searcher, query),
+            query=query, total=total, page=page, limit=limit, hits=tuple(hits),
+            suggestion=suggest(self._searcher, query) if query.strip() else None,
+            facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
         )
+
+    def _hit(self, whoosh_hit: Any, parsed: ParsedQuery, group: bool) -> Hit:
+        stored = whoosh_hit.fields()
+        hit = _hit(stored, whoosh_hit.score if parsed.scored else 0.0, parsed.highlight)
+        if not group:
+            return hit
+        key = self._searcher.reader().column_reader("question_key")[whoosh_hit.docnum]
+        return dataclasses.replace(hit, also_asked=self._same_question(key, hit.id))
+
+    def _same_question(self, key: str | None, doc_id: str) -> tuple[tuple[str, str | None], ...]:
+        """Other documents with the same question text: (id, minister) pairs, by date."""
+        if not key:
+            return ()
+        copies = self._searcher.search(wq.Term("question_key", key), limit=None, sortedby="date")
+        return tuple(
+            (fields["id"], fields.get("minister") or fields.get("office"))
+            for fields in (copy.fields() for copy in copies) if fields["id"] != doc_id
+        )
+
+    def similar(self, doc_id: str, *, limit: int = 10) -> Results:
+        """The documents most like `doc_id` (more-like-this on its significant terms), best first.
+
+        The document itself and identical copies of its question are left out; each hit's
+        `shared_terms` says what it has in common. `Results.query` holds `doc_id`.
+        Raises DocumentNotFound.
+        """
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        document = self.document(doc_id)
+        terms = key_terms(self._searcher.reader(), document)
+        if not terms:
+            return Results(query=doc_id, total=0, page=1, limit=limit, hits=())
+        same = [wq.Term("id", doc_id), wq.Term("question_key", question_key(document))]
+        whoosh_query = wq.AndNot(similar_query(terms, self.field_weights), wq.Or(same))
+        results = self._searcher.search(
+            whoosh_query, limit=limit, terms=True,
+            collapse=sorting.FieldFacet("question_key"), collapse_limit=1,
+        )
+        hits = []
+        for whoosh_hit in results:
+            matched = {text.decode("utf-8") if isinstance(text, bytes) else text for _, text in whoosh_hit.matched_terms()}
+            shared = [key for key in terms if key.term in matched]
+            shared_stems = {key.term for key in shared}
+            hit = _hit(whoosh_hit.fields(), whoosh_hit.score, {field: shared_stems for field in TEXT_FIELDS})
+            hits.append(dataclasses.replace(hit, shared_terms=tuple(key.word for key in shared)))
+        total = len(results) - sum(results.collapsed_counts.values())
+        return Results(query=doc_id, total=total, page=1, limit=limit, hits=tuple(hits))
 
     def stats(self) -> IndexStats:
         """Counts per theme and per year, and the build's manifest facts."""
@@ -215,6 +312,14 @@ class Searcher:
         if stored is None:
             raise DocumentNotFound(f"No document with id '{doc_id}' in the index '{self.index_dir}'.")
         return stored_document(stored)
+
+
+def _facet_counts(groups: dict[Any, int]) -> dict[str, int]:
+    """Facet counts, most frequent first (years newest first), without the empty value."""
+    counts = {str(value): count for value, count in groups.items() if value}
+    if counts and all(value.isdigit() for value in counts):
+        return dict(sorted(counts.items(), reverse=True))
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _column_counts(reader: Any, column: str, docnums: list[int]) -> dict[Any, int]:

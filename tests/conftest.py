@@ -13,7 +13,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_SEEDS = FIXTURES / "seeds"
 FLEMISH_SEED = FIXTURE_SEEDS / "vlaams" / "000_e61c5a0f903231aa.txt"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-REPO_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+FIXTURE_FILES = len(list(FIXTURE_SEEDS.rglob("*.txt")))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from search.cli import main
 
-from .conftest import FIXTURE_SEEDS, FIXTURES, FLEMISH_SEED
+from .conftest import FIXTURE_FILES, FIXTURE_SEEDS, FIXTURES, FLEMISH_SEED
 
 FLEMISH_ID = "vlaams/000_e61c5a0f903231aa"
 
@@ -25,16 +25,16 @@ def test_index_reports_documents_and_exits_zero(runner: CliRunner, tmp_path: Pat
     result = runner.invoke(main, ["index", str(FIXTURE_SEEDS), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith(f"Built a new index in {tmp_path / 'ix'} (no index yet): 16 documents from 16 files in ")
+    assert lines[0].startswith(f"Built a new index in {tmp_path / 'ix'} (no index yet): {FIXTURE_FILES} documents from {FIXTURE_FILES} files in ")
     assert lines[1:] == ["No problems."]
     again = runner.invoke(main, ["index", str(FIXTURE_SEEDS), "--index-dir", str(tmp_path / "ix")])
     assert again.exit_code == 0
     assert again.output.startswith(
-        f"Updated the index in {tmp_path / 'ix'}: 0 added, 0 updated, 0 removed, 16 unchanged "
-        "(16 documents from 16 files) in "
+        f"Updated the index in {tmp_path / 'ix'}: 0 added, 0 updated, 0 removed, {FIXTURE_FILES} unchanged "
+        f"({FIXTURE_FILES} documents from {FIXTURE_FILES} files) in "
     )
     rebuilt = runner.invoke(main, ["index", str(FIXTURE_SEEDS), "--index-dir", str(tmp_path / "ix"), "--rebuild"])
-    assert rebuilt.output.startswith(f"Built a new index in {tmp_path / 'ix'} (--rebuild requested): 16 documents")
+    assert rebuilt.output.startswith(f"Built a new index in {tmp_path / 'ix'} (--rebuild requested): {FIXTURE_FILES} documents")
 
 
 def test_index_with_bad_files_reports_each_and_exits_three(runner: CliRunner, tmp_path: Path):
@@ -130,13 +130,19 @@ def test_limit_and_page_are_validated(runner: CliRunner, fixture_index: Path):
     assert "Invalid value for '--limit'" in result.output
 
 
-def test_show_prints_question_and_answer(runner: CliRunner, fixture_index: Path):
+def test_show_prints_question_and_answer_pair_by_pair(runner: CliRunner, fixture_index: Path):
     result = runner.invoke(main, ["show", FLEMISH_ID, "--index-dir", str(fixture_index)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "Nederlands-Vlaamse onderwijstop - Vervolg"
-    assert "QUESTION" in lines and "ANSWER" in lines
-    assert lines[lines.index("ANSWER") + 1].startswith("1+3. Het samenwerkingsproject")
+    at = lines.index("QUESTION 1+3")
+    assert lines[at + 1].startswith("1. Kan de minister meer duiding geven")
+    assert lines[at + 2] == "3. Hoe zal de ondersteuning van 700.000 euro aangewend worden?"
+    assert lines[at + 3] == "ANSWER 1+3"
+    assert lines[at + 4].startswith("1+3. Het samenwerkingsproject")
+    assert lines[lines.index("ANSWER 4") + 1].startswith("4. Wegens de huidige formatiegesprekken")
+    data = json.loads(runner.invoke(main, ["show", FLEMISH_ID, "--index-dir", str(fixture_index), "--json"]).output)
+    assert [pair["numbers"] for pair in data["pairs"]] == [[1, 3], [2], [4]]
 
 
 def test_show_unanswered_and_json(runner: CliRunner, fixture_index: Path):

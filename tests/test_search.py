@@ -200,10 +200,11 @@ def test_json_contract(searcher: Searcher):
     hit = data["hits"][0]
     assert list(hit) == [
         "id", "score", "title", "number", "date", "questioner", "minister", "theme", "source", "passages",
+        "also_asked_to",
     ]
     assert hit["date"] == "2024-04-26"
     for passage in hit["passages"]:
-        assert list(passage) == ["section", "text", "highlights"]
+        assert list(passage) == ["section", "text", "highlights"] + (["subquestion"] if passage["section"] == "answer" else [])
         assert passage["section"] in ("title", "question", "answer")
         for start, end in passage["highlights"]:
             assert 0 <= start < end <= len(passage["text"])
