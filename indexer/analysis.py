@@ -84,38 +84,38 @@ class DutchTokenizer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
         if not tokenize:
-            _set(token, value, pos, start_char, start_char + len(value), keeporiginal)
+            _set(token, value, start_pos, start_char, start_char + len(value), keeporiginal)
             yield token
             return
-        for match in _RUN_RE.finditer(value):
-            run = match.group(0)
-            if run.isalnum():  # the common case: a plain word
-                _set(token, run, pos, start_char + match.start(), start_char + match.end(), keeporiginal)
-                yield token
+        for text, pos, start, end, whole in words(value):
+            _set(token, text, start_pos + pos, start_char + start, start_char + end, keeporiginal)
+            token.whole = whole
+            yield token
+
+
+Word = tuple[str, int, int, int, bool]
+"""A word of the text: (text, position, start offset, end offset, is the joined whole of a hyphenated word)."""
+
+
+def words(text: str) -> Iterator[Word]:
+    """The words `DutchTokenizer` makes of `text`, as plain tuples (see its docstring)."""
+    pos = 0
+    for match in _RUN_RE.finditer(text):
+        run = match.group(0)
+        if run.isalnum():  # the common case: a plain word
+            yield run, pos, match.start(), match.end(), False
+            pos += 1
+            continue
+        for parts in _split_run(run, match.start()):
+            # `parts` is one position: [(text, start, end)], or a hyphenated word's parts.
+            first_pos = pos
+            for part, start, end in parts:
+                yield part, pos, start, end, False
                 pos += 1
-                continue
-            for words in _split_run(run, match.start()):
-                # `words` is one position: [(text, start, end)], or a hyphenated word's parts.
-                if len(words) == 1:
-                    text, start, end = words[0]
-                    _set(token, text, pos, start_char + start, start_char + end, keeporiginal)
-                    yield token
-                    pos += 1
-                    continue
-                first_pos = pos
-                for text, start, end in words:
-                    _set(token, text, pos, start_char + start, start_char + end, keeporiginal)
-                    yield token
-                    pos += 1
-                whole = "".join(w[0] for w in words)
-                if any(_DIGIT_RE.search(w[0]) for w in words):
-                    whole = "-".join(w[0] for w in words)
-                _set(token, whole, first_pos, start_char + words[0][1], start_char + words[-1][2],
-                     keeporiginal)
-                token.whole = True
-                yield token
+            if len(parts) > 1:
+                joiner = "-" if any(_DIGIT_RE.search(p[0]) for p in parts) else ""
+                yield joiner.join(p[0] for p in parts), first_pos, parts[0][1], parts[-1][2], True
 
 
 def _set(token: Token, text: str, pos: int, start: int, end: int, keeporiginal: bool) -> None:
@@ -273,6 +273,24 @@ def _snowball():  # type: ignore[no-untyped-def]
     import snowballstemmer
 
     return snowballstemmer.stemmer("dutch_porter")
+
+
+@lru_cache(maxsize=300_000)
+def word_terms(word: str, whole: bool = False) -> tuple[str, ...]:
+    """The index terms `dutch_analyzer()` yields for one word from `words()`, computed once per word.
+
+    The same steps as the filter chain (lower-case, stop word, fold, exact form, compound parts,
+    stem), as one cached function: indexing and highlighting analyse each distinct word once.
+    tests/test_analysis.py checks that both give the same terms.
+    """
+    lower = word.lower()
+    folded = fold(lower)
+    terms = [EXACT_PREFIX + folded]
+    if not whole:
+        terms.extend(stem(part) for part in split_compound(folded))
+    if lower not in STOP_WORDS:
+        terms.append(stem(folded))
+    return tuple(terms)
 
 
 def dutch_analyzer():  # type: ignore[no-untyped-def]

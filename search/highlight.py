@@ -6,7 +6,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from indexer.analysis import dutch_analyzer
+from indexer.analysis import word_terms, words
 from indexer.structure import answered_question
 
 SECTIONS = ("title", "question", "answer")
@@ -43,9 +43,8 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     if not terms or not text:
         return []
     spans = sorted(
-        (token.startchar, token.endchar)
-        for token in dutch_analyzer()(text, positions=True, chars=True, mode="index")
-        if token.text in terms
+        (start, end) for word, _, start, end, whole in words(text)
+        if not terms.isdisjoint(word_terms(word, whole))
     )
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -64,7 +63,7 @@ def best_passages(
     The title is used only when no sentence of the question or answer matches; with no match at
     all, the question's opening is returned unmarked so every hit shows some text.
     """
-    candidates: list[tuple[float, int, Passage]] = []
+    candidates: list[tuple[int, int, str, int, int, list[tuple[int, int]]]] = []
     order = 0
     for section in ("question", "answer"):
         text = sections.get(section)
@@ -77,14 +76,18 @@ def best_passages(
                 continue
             distinct = len({text[s:e].lower() for s, e in inside})
             order += 1
+            candidates.append((distinct * 10 + min(len(inside), 9), -order, section, start, end, inside))
+    if candidates:
+        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+        passages = []
+        for _, _, section, start, end, inside in candidates[:max_passages]:
+            text = sections[section] or ""
             passage = _window(section, text, start, end, inside)
             if section == "answer":
                 subquestion = answered_question(sections.get("question") or "", text, start)
                 passage = dataclasses.replace(passage, subquestion=subquestion)
-            candidates.append((distinct * 10 + min(len(inside), 9), -order, passage))
-    if candidates:
-        candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
-        return [passage for _, _, passage in candidates[:max_passages]]
+            passages.append(passage)
+        return passages
     title = sections.get("title") or ""
     title_spans = match_spans(title, terms.get("title", set()))
     if title_spans:

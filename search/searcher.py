@@ -230,8 +230,10 @@ class Searcher:
         # Not search_page: it silently turns a page past the end into the last page.
         offset = (page - 1) * limit
         results = self._searcher.search(whoosh_query, limit=offset + limit, **options)
+        # Only a hit whose question key had copies collapsed away needs the lookup of its copies.
+        collapsed = results.collapsed_counts if group else {}
         hits = [
-            self._hit(whoosh_hit, parsed, group)
+            self._hit(whoosh_hit, parsed, collapsed)
             for whoosh_hit in results[offset:offset + limit]
         ]
         total = len(results) - sum(results.collapsed_counts.values()) if group else len(results)
@@ -241,12 +243,13 @@ class Searcher:
             facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
         )
 
-    def _hit(self, whoosh_hit: Any, parsed: ParsedQuery, group: bool) -> Hit:
-        stored = whoosh_hit.fields()
-        hit = _hit(stored, whoosh_hit.score if parsed.scored else 0.0, parsed.highlight)
-        if not group:
+    def _hit(self, whoosh_hit: Any, parsed: ParsedQuery, collapsed: dict[Any, int]) -> Hit:
+        hit = _hit(whoosh_hit.fields(), whoosh_hit.score if parsed.scored else 0.0, parsed.highlight)
+        if not collapsed:
             return hit
         key = self._searcher.reader().column_reader("question_key")[whoosh_hit.docnum]
+        if not collapsed.get(key):
+            return hit
         return dataclasses.replace(hit, also_asked=self._same_question(key, hit.id))
 
     def _same_question(self, key: str | None, doc_id: str) -> tuple[tuple[str, str | None], ...]:

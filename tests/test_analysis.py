@@ -9,6 +9,8 @@ import pytest
 from indexer.analysis import dutch_analyzer, index_terms, name_analyzer, stem
 from indexer.compounds import split_compound
 
+from .conftest import FIXTURES
+
 
 def stems(text: str) -> list[str]:
     return [t for t in index_terms(text) if not t.startswith("=")]
@@ -165,3 +167,16 @@ def test_compound_parts_are_indexed_at_the_compound_position():
 def test_compound_parts_share_stems_with_the_separate_words():
     assert set(stems("opvang van kinderen")) <= set(stems("kinderopvang"))
     assert set(stems("tekort aan leraren")) <= set(stems("lerarentekort"))
+
+
+def test_fast_indexing_path_gives_the_analyzer_s_terms_and_positions():
+    from indexer.schema import build_schema
+
+    field = build_schema()["question"]
+    for path in sorted(FIXTURES.rglob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        expected: dict[str, list[int]] = {}
+        for token in dutch_analyzer()(text, positions=True, mode="index"):
+            expected.setdefault(token.text, []).append(token.pos)
+        fast = {term.decode(): field.format.decode_positions(value) for term, _, _, value in field.index(text)}
+        assert fast == expected, path.name
