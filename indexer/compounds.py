@@ -14,13 +14,15 @@ its own ("verschillende", "ziekenhuis") stays whole, a rare compound of common w
 particles and suffix-like words of `data/compound_nonparts.txt` (onder, ster) and the stop words
 are never a part, nor joined with a linking sound (acht·er·stand is achterstand, not acht + stand).
 
-The lexicon `data/lexicon_nl.txt.gz` lists OpenTaal's lower-case words (BSD / CC-BY 3.0, see
-`data/LEXICON-LICENSE.txt`) with their seed-corpus counts, and proper names marked "!". Rebuild it:
+The lexicon `data/lexicon_nl.txt.gz` lists OpenTaal's lower-case words that occur in the seeds
+(BSD / CC-BY 3.0, see `data/LEXICON-LICENSE.txt`) with their counts, and OpenTaal's proper names
+marked "!". Rebuild it:
     python -m indexer.compounds PATH/TO/opentaal/wordlist.txt seeds/
 """
 
 from __future__ import annotations
 
+import bisect
 import collections
 import gzip
 import math
@@ -49,18 +51,37 @@ PROTECTED = frozenset(read_data("compound_protected.txt"))
 NON_PARTS = frozenset(read_data("compound_nonparts.txt")) | frozenset(read_data("stopwords_nl.txt"))
 
 
+class Lexicon:
+    """The lexicon's sorted lines ("word<TAB>count" or "word<TAB>!"), searched by bisection.
+
+    Splitting the file into lines is all the loading there is, so a one-shot `vraagbaak search`
+    does not pay for building a dict.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def _entry(self, word: str) -> str | None:
+        i = bisect.bisect_left(self.lines, word)
+        if i < len(self.lines):
+            line = self.lines[i]
+            if line.startswith(word + "\t"):
+                return line[len(word) + 1:]
+        return None
+
+    def weight(self, word: str) -> float:
+        """Log of (count in the seeds + 1); 0 for a word not in the lexicon or a proper name."""
+        count = self._entry(word)
+        return 0.0 if not count or count == NAME_MARK else math.log(int(count) + 1)
+
+    def is_name(self, word: str) -> bool:
+        return self._entry(word) == NAME_MARK
+
+
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, float], frozenset[str]]:
-    """Log frequency (count + 1) of each lexicon word, and the proper names; loaded on first use."""
-    weights: dict[str, float] = {}
-    names: set[str] = set()
-    for line in gzip.decompress(data_bytes(LEXICON_FILE)).decode("utf-8").split("\n"):
-        word, _, count = line.partition("\t")
-        if count == NAME_MARK:
-            names.add(word)
-        elif word:
-            weights[word] = math.log(int(count or 0) + 1)
-    return weights, frozenset(names)
+def _lexicon() -> Lexicon:
+    """Loaded on first use (\t sorts before every letter, so the lines sort as their words do)."""
+    return Lexicon(gzip.decompress(data_bytes(LEXICON_FILE)).decode("utf-8").split("\n"))
 
 
 @lru_cache(maxsize=200_000)
@@ -69,8 +90,8 @@ def split_compound(word: str) -> tuple[str, ...]:
     n = len(word)
     if n < MIN_WORD or word in PROTECTED or not word.isalpha():
         return ()
-    weights, names = _lexicon()
-    if word in names:
+    lexicon = _lexicon()
+    if lexicon.is_name(word):
         return ()
     # best[m][i]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts.
     best: list[list[tuple[float, tuple[str, ...]] | None]] = [[None] * (n + 1) for _ in range(MAX_PARTS + 1)]
@@ -78,7 +99,7 @@ def split_compound(word: str) -> tuple[str, ...]:
     for i in range(n - MIN_PART, -1, -1):
         for j in range(i + MIN_PART, n + 1):
             part = word[i:j]
-            weight = weights.get(part, 0.0)
+            weight = lexicon.weight(part)
             if weight == 0.0 or part in NON_PARTS or (len(part) == MIN_PART and weight < _SHORT_PART_WEIGHT):
                 continue
             for link in LINKS:
@@ -93,7 +114,7 @@ def split_compound(word: str) -> tuple[str, ...]:
                     current = best[m][i]
                     if current is None or candidate[0] > current[0]:
                         best[m][i] = candidate
-    whole = weights.get(word, 0.0)
+    whole = lexicon.weight(word)
     chosen: tuple[str, ...] = ()
     for m in range(2, MAX_PARTS + 1):
         cut = best[m][0]
@@ -118,10 +139,13 @@ def derive_lexicon(wordlist: Path, corpus: Path) -> list[str]:
             continue
         word = fold(entry.lower())
         if entry == entry.lower():
-            words[word] = str(counts[word]) if counts[word] else ""
+            # A word the seeds never use on its own can be neither a part nor a reason not to
+            # split (its weight would be 0), so only the words with a count are kept.
+            if counts[word]:
+                words[word] = str(counts[word])
         elif entry[0].isupper() and entry[1:] == entry[1:].lower():
             words.setdefault(word, NAME_MARK)
-    return [f"{w}\t{c}" if c else w for w, c in sorted(words.items())]
+    return [f"{w}\t{c}" for w, c in sorted(words.items())]
 
 
 def main(argv: list[str]) -> None:

@@ -190,6 +190,7 @@ class Searcher:
         sort: SortOrder = "relevance",
         facets: bool = False,
         group: bool = True,
+        highlight: bool = True,
         theme: str | None = None,
         minister: str | None = None,
         questioner: str | None = None,
@@ -202,8 +203,8 @@ class Searcher:
         `sort` is "relevance" (a query of filters only lists the newest first), "date" (oldest
         first) or "-date" (newest first). `facets` adds counts per theme, minister, questioner and
         year over all matching documents. `group` shows a question sent to several ministers once,
-        with the others in `Hit.also_asked`. The filters are equivalent to the query syntax (see
-        `Filters`). Raises QuerySyntaxError (a VraagbaakError) for a malformed query.
+        with the others in `Hit.also_asked`. `highlight=False` leaves out the passages (faster, for
+        callers that show none). The filters are equivalent to the query syntax (see `Filters`). Raises QuerySyntaxError (a VraagbaakError) for a malformed query.
         """
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
@@ -232,8 +233,9 @@ class Searcher:
         results = self._searcher.search(whoosh_query, limit=offset + limit, **options)
         # Only a hit whose question key had copies collapsed away needs the lookup of its copies.
         collapsed = results.collapsed_counts if group else {}
+        terms = parsed.highlight if highlight else None
         hits = [
-            self._hit(whoosh_hit, parsed, collapsed)
+            self._hit(whoosh_hit, parsed.scored, terms, collapsed)
             for whoosh_hit in results[offset:offset + limit]
         ]
         total = len(results) - sum(results.collapsed_counts.values()) if group else len(results)
@@ -243,8 +245,9 @@ class Searcher:
             facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
         )
 
-    def _hit(self, whoosh_hit: Any, parsed: ParsedQuery, collapsed: dict[Any, int]) -> Hit:
-        hit = _hit(whoosh_hit.fields(), whoosh_hit.score if parsed.scored else 0.0, parsed.highlight)
+    def _hit(self, whoosh_hit: Any, scored: bool, terms: dict[str, set[str]] | None,
+             collapsed: dict[Any, int]) -> Hit:
+        hit = _hit(whoosh_hit.fields(), whoosh_hit.score if scored else 0.0, terms)
         if not collapsed:
             return hit
         key = self._searcher.reader().column_reader("question_key")[whoosh_hit.docnum]
@@ -336,9 +339,10 @@ def _column_counts(reader: Any, column: str, docnums: list[int]) -> dict[Any, in
     return dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
 
 
-def _hit(stored: dict[str, Any], score: float, terms: dict[str, set[str]]) -> Hit:
+def _hit(stored: dict[str, Any], score: float, terms: dict[str, set[str]] | None) -> Hit:
+    """A Hit from stored fields, with passages marking `terms` (none when `terms` is None)."""
     document = stored_document(stored)
-    passages = best_passages(
+    passages = [] if terms is None else best_passages(
         {"title": document.title, "question": document.question, "answer": document.answer}, terms
     )
     return Hit(
