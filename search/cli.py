@@ -9,8 +9,8 @@ from typing import Any, Callable
 
 import click
 
-from indexer import DEFAULT_INDEX_DIR, QuerySyntaxError, VraagbaakError, build_index
-from indexer.build import DEFAULT_SOURCES
+from indexer.errors import QuerySyntaxError, VraagbaakError
+from indexer.store import DEFAULT_INDEX_DIR
 from indexer.structure import pair_parts
 
 from .present import format_document, format_report, format_results, format_similar, format_stats
@@ -77,6 +77,8 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     Exit codes: 0 all indexed; 1 error, the previous index is unchanged; 3 indexed, but some
     files or records were skipped (listed in the report).
     """
+    from indexer.build import DEFAULT_SOURCES, build_index  # only this command builds
+
     show_bar = sys.stderr.isatty()
     with click.progressbar(length=0, label="Indexing", file=sys.stderr) if show_bar else _NoBar() as bar:
         def progress(done: int, total: int) -> None:
@@ -188,3 +190,26 @@ def stats(index_dir: str, as_json: bool) -> None:
         _print_json(index_stats.to_dict())
     else:
         click.echo(format_stats(index_stats))
+
+
+@main.command()
+@index_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default serves this machine only.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+def serve(index_dir: str, host: str, port: int) -> None:
+    """Serve the search page and the HTTP API (needs the web extra: pip install 'vraagbaak[web]').
+
+    A re-indexed index is picked up without a restart.
+    """
+    try:
+        # Lazily: the web stack is an optional extra, and the other commands must not need it.
+        import uvicorn
+
+        from .web import create_app
+    except ImportError as err:
+        raise click.ClickException(
+            f"vraagbaak serve needs the web extra ({err.name} is not installed): pip install 'vraagbaak[web]'"
+        ) from err
+    click.echo(f"Vraagbaak: http://{host}:{port}/ (index: {index_dir}); Ctrl+C stops.")
+    uvicorn.run(create_app(index_dir), host=host, port=port, log_level="warning")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from indexer.build import BuildReport
 from indexer.document import Document
 from indexer.structure import pair_parts
 
 from .highlight import Passage
 from .searcher import Hit, IndexStats, Results
+
+if TYPE_CHECKING:
+    from indexer.build import BuildReport
 
 Style = Callable[[str], str]
 

@@ -1,0 +1,40 @@
+"""The packages' public surfaces: explicit, sorted, and every name importable."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+
+@pytest.mark.parametrize("package", ["indexer", "search"])
+def test_all_is_sorted_and_every_name_resolves(package: str):
+    module = importlib.import_module(package)
+    assert module.__all__ == sorted(module.__all__)
+    for name in module.__all__:
+        assert getattr(module, name) is not None, name
+
+
+def test_search_exports_exactly_its_public_names():
+    import search
+
+    public = {name for name in vars(search) if not name.startswith("_")}
+    submodules = {"cli", "highlight", "present", "query", "searcher", "similar", "suggest", "web"}
+    assert public - submodules == set(search.__all__)
+
+
+def test_every_error_derives_from_vraagbaak_error():
+    import indexer
+
+    for name in indexer.__all__:
+        value = getattr(indexer, name)
+        if isinstance(value, type) and issubclass(value, Exception):
+            assert issubclass(value, indexer.VraagbaakError), name
+
+
+def test_searching_does_not_import_the_build_modules():
+    import subprocess
+    import sys
+
+    code = "import sys, search.cli; print('indexer.build' in sys.modules, 'indexer.parse' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split() == ["False", "False"]
