@@ -75,12 +75,18 @@ def corpus(source: Path = SEEDS) -> list[Document]:
 
 
 def vraagbaak(folder: Path) -> Ranker:
-    """Index the seeds with Vraagbaak in `folder` (an up-to-date index is reused) and rank with it."""
+    """Index the seeds with Vraagbaak in `folder` (an up-to-date index is reused) and rank with it.
+
+    Vraagbaak shows a question sent to several ministers once, listing the other copies with the
+    hit (`Hit.also_asked`); the copies are ranked right after their hit, so every judged document
+    can be found.
+    """
     build_index([SEEDS], folder)
     searcher = Searcher(folder)
 
     def rank(query: str, k: int) -> list[str]:
-        return [hit.id for hit in searcher.search(query, limit=k).hits]
+        hits = searcher.search(query, limit=k).hits
+        return [doc for hit in hits for doc in (hit.id, *(copy for copy, _ in hit.also_asked))][:k]
 
     return rank
 
