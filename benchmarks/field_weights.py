@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 RESULTS = ROOT / "benchmarks" / "results" / "field_weights.json"
 MIN_DOCS, MAX_DOCS, TOPIC_COUNT, SAMPLE_SEED = 3, 50, 150, 42
-METADATA = ("theme", "questioner", "minister")  # tuned together, as "meta"
+METADATA = ("theme", "questioner", "minister_name")  # tuned together, as "meta"
 STEPS = [
     ("title", [1.0, 2.0, 3.0, 5.0]),
     ("question", [1.0, 1.5, 2.0, 3.0]),

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-from .compounds import split_compound
+from .compounds import is_known_word, split_compound
 from .textdata import data_bytes, fold, read_data
 
 EXACT_PREFIX = "="
@@ -242,22 +242,23 @@ class CompoundFilter(Filter):
 def stem(word: str) -> str:
     """The stem of a folded, lower-case word: overrides, Snowball `dutch_porter`, then fix-ups.
 
-    Before Snowball: "auto's" → "auto", "competenties" → "competentie", "ideeen" → "idee"
-    (Snowball leaves vowel plurals alone). After: a final v/z after a long vowel becomes f/s
+    Before Snowball: "auto's" → "auto", "competenties" → "competentie", "ideeen" → "idee",
+    "drones" → "drone" when the lexicon knows "drone" (Snowball leaves vowel plurals alone, and
+    "adres" or "proces" must keep their s). After: a final v/z after a long vowel becomes f/s
     ("bedrijven" → "bedrijf", "reizen" → "reis") and a final double consonant is undoubled
     ("gevangenissen" → "gevangenis"), so singular and plural meet.
     """
-    if word in STEM_OVERRIDES:
-        return STEM_OVERRIDES[word]
-    if _DIGIT_RE.search(word) or len(word) < 3:
-        return word
-    base = re.sub(r"'s?$", "", word)
+    base = re.sub(r"'s?$", "", word)  # "auto's" → "auto", "f-16's" → "f-16"
     if base in STEM_OVERRIDES:
         return STEM_OVERRIDES[base]
+    if _DIGIT_RE.search(base) or len(base) < 3:
+        return base
     if len(base) > 5 and base.endswith("ies"):
         base = base[:-1]
     elif len(base) > 5 and base.endswith(("ieen", "eeen")):
         base = base[:-2]
+    elif len(base) > 4 and base[-1] == "s" and base[-2] in "aeiouy" and is_known_word(base[:-1]):
+        base = base[:-1]  # a plural in -s after a vowel: drones, kerncentrales, studios
     result = _snowball().stemWord(base)
     if _LONG_VOWEL_END_RE.search(result):
         result = result[:-1] + ("f" if result.endswith("v") else "s")

@@ -84,6 +84,11 @@ def _lexicon() -> Lexicon:
     return Lexicon(gzip.decompress(data_bytes(LEXICON_FILE)).decode("utf-8").split("\n"))
 
 
+def is_known_word(word: str) -> bool:
+    """Whether the seeds use `word` on its own and OpenTaal lists it."""
+    return _lexicon().weight(word) > 0
+
+
 @lru_cache(maxsize=200_000)
 def split_compound(word: str) -> tuple[str, ...]:
     """The parts of a folded, lower-case compound, or () when it is not one (or is protected)."""
@@ -91,6 +96,8 @@ def split_compound(word: str) -> tuple[str, ...]:
     if n < MIN_WORD or word in PROTECTED or not word.isalpha():
         return ()
     lexicon = _lexicon()
+    if word[-1] == "s" and word[-2] in "aeiouy" and lexicon.weight(word[:-1]) > 0:
+        return split_compound(word[:-1])  # a plural in -s splits as its singular: kerncentrales
     if lexicon.is_name(word):
         return ()
     # best[m][i]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts.

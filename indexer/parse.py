@@ -526,8 +526,9 @@ def readable_office(office: str) -> str:
 
 
 def _capitalize_parts(word: str) -> str:
-    # "jean-marie" → "Jean-Marie", "d'haeseleer" → "D'Haeseleer"
-    return re.sub(r"(^|[-'’])(\w)", lambda m: m.group(1) + m.group(2).upper(), word)
+    # "jean-marie" → "Jean-Marie", "d'haeseleer" → "D'Haeseleer", but "kmo's" → "Kmo's"
+    word = re.sub(r"(^|-)(\w)", lambda m: m.group(1) + m.group(2).upper(), word)
+    return re.sub(r"\b(\w['’])(\w)", lambda m: m.group(1) + m.group(2).upper(), word)
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -14,8 +14,9 @@ from .structure import question_fingerprint
 
 TEXT_FIELDS = ("title", "question", "answer")
 """The sections searched by free-text words and highlighted in results."""
-NAME_FIELDS = ("theme", "questioner", "minister")
-"""Metadata searched by free-text words (with a low weight) and by field filters."""
+NAME_FIELDS = ("theme", "questioner", "minister_name")
+"""Metadata searched by free-text words, with a low weight: the theme and the people's names (not
+the minister's office, whose words would match every question to that minister)."""
 
 
 class DutchText(TEXT):
@@ -50,6 +51,7 @@ def build_schema() -> Schema:
         questioner=TEXT(analyzer=names, stored=True),
         # Indexed: the minister's name and office, so "minister:justitie" works; stored: the name.
         minister=TEXT(analyzer=names, stored=True),
+        minister_name=TEXT(analyzer=names),
         office=STORED(),
         date=DATETIME(stored=True, sortable=True),
         number=ID(stored=True),
@@ -85,6 +87,8 @@ def document_fields(document: Document) -> dict[str, Any]:
     if addressee:
         fields["minister"] = addressee
         fields["_stored_minister"] = document.minister
+    if document.minister:
+        fields["minister_name"] = document.minister
     fields["question_key"] = question_key(document)
     if document.date:
         fields["date"] = dt.datetime.combine(document.date, dt.time())

@@ -31,7 +31,7 @@ DEFAULT_INDEX_DIR = "index_data"
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the schema's fields change."""
 
 

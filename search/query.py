@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from whoosh import query as wq
+from whoosh.query.spans import SpanNear2
 
 from indexer.analysis import EXACT_PREFIX, dutch_analyzer, name_analyzer
 from indexer.errors import QuerySyntaxError
@@ -29,13 +30,15 @@ FIELD_WEIGHTS: dict[str, float] = {
     "answer": 1.0,
     "theme": 1.0,
     "questioner": 1.0,
-    "minister": 1.0,
+    "minister_name": 1.0,
     "number": 2.0,
 }
 """Boosts per field for free-text words, chosen with benchmarks/field_weights.py (see README)."""
 
 COMPOUND_PARTS_WEIGHT = 0.5
 """Boost of a compound's parts found apart ("opvang van kinderen" for "kinderopvang")."""
+COMPOUND_PARTS_SLOP = 3
+"""How many words may stand between a compound's parts found apart."""
 
 ALL_WORDS_BONUS = 10_000.0
 """Added to the score of documents that match every optional word, so they rank above the rest."""
@@ -425,7 +428,9 @@ def _position_query(fieldname: str, terms: Alternatives) -> wq.Query | None:
     alternatives: list[wq.Query] = [wq.Term(fieldname, t) for t, kind in terms if kind == "word"]
     parts = [wq.Term(fieldname, t) for t, kind in terms if kind == "part"]
     if parts:
-        alternatives.append(wq.And(parts, boost=COMPOUND_PARTS_WEIGHT))
+        # Near each other, in any order ("opvang van kinderen"), not anywhere in the document.
+        alternatives.append(SpanNear2(parts, slop=COMPOUND_PARTS_SLOP, ordered=False, mindist=0))
+        alternatives[-1].boost = COMPOUND_PARTS_WEIGHT
     return _combine(wq.Or, alternatives)
 
 

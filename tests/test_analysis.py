@@ -33,6 +33,10 @@ def exact(text: str) -> list[str]:
         ("auto's", "auto"),
         ("maatregelen", "maatregel"),
         ("gemeenten", "gemeente"),
+        ("drones", "drone"),  # -s after a vowel, when the lexicon knows the singular
+        ("kerncentrales", "kerncentrale"),
+        ("nagelstudio's", "nagelstudios", "nagelstudio"),
+        ("centra", "centrum"),
     ],
 )
 def test_inflected_forms_share_a_stem(forms: tuple[str, ...]):
@@ -180,3 +184,16 @@ def test_fast_indexing_path_gives_the_analyzer_s_terms_and_positions():
             expected.setdefault(token.text, []).append(token.pos)
         fast = {term.decode(): field.format.decode_positions(value) for term, _, _, value in field.index(text)}
         assert fast == expected, path.name
+
+
+def test_words_ending_in_s_that_are_no_plural_keep_it():
+    assert stem("adres") == stem("adressen") == "adres"
+    assert stem("proces") == stem("processen") == "proces"
+
+
+def test_possessive_s_goes_from_codes_too():
+    assert "f-16" in stems("de F-16's")
+
+
+def test_a_plural_compound_splits_like_its_singular():
+    assert split_compound("kerncentrales") == split_compound("kerncentrale") == ("kern", "centrale")

@@ -214,6 +214,7 @@ def test_dutch_dates(text: str, expected: dt.date | None):
         ("JEAN-MARIE DEDECKER", "Jean-Marie Dedecker"),
         ("BARBARA PAS", "Barbara Pas"),
         ("Sybille de Coster-Bauchau", "Sybille de Coster-Bauchau"),
+        ("FRANCIS D'HAESELEER", "Francis D'Haeseleer"),
     ],
 )
 def test_names_in_readable_case(raw: str, readable: str):
@@ -252,3 +253,9 @@ def test_every_record_of_the_shared_corpus_parses_like_its_seed():
         if squash(doc.question) != squash(record["question"]) or squash(doc.answer) != squash(record["answer"]):
             mismatched.append(record["id"])
     assert mismatched == []
+
+
+def test_office_in_readable_case_keeps_possessive_s_small():
+    from indexer.parse import readable_office
+
+    assert readable_office("MINISTER VAN MIDDENSTAND, ZELFSTANDIGEN, KMO'S") == "Minister van Middenstand, Zelfstandigen, Kmo's"
