@@ -95,11 +95,14 @@ def split_compound(word: str) -> tuple[str, ...]:
     # best[m][i]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts.
     best: list[list[tuple[float, tuple[str, ...]] | None]] = [[None] * (n + 1) for _ in range(MAX_PARTS + 1)]
     best[0][n] = (0.0, ())
+    counts = lexicon.counts
     for i in range(n - MIN_PART, -1, -1):
         for j in range(i + MIN_PART, n + 1):
             part = word[i:j]
+            if part not in counts or part in NON_PARTS:  # most cuts: a plain dict miss
+                continue
             weight = lexicon.weight(part)
-            if weight == 0.0 or part in NON_PARTS or (len(part) == MIN_PART and weight < _SHORT_PART_WEIGHT):
+            if len(part) == MIN_PART and weight < _SHORT_PART_WEIGHT:
                 continue
             for link in LINKS:
                 k = j + len(link)
@@ -109,10 +112,10 @@ def split_compound(word: str) -> tuple[str, ...]:
                     rest = best[m - 1][k]
                     if rest is None:
                         continue
-                    candidate = (rest[0] + weight, (part,) + rest[1])
+                    score = rest[0] + weight
                     current = best[m][i]
-                    if current is None or candidate[0] > current[0]:
-                        best[m][i] = candidate
+                    if current is None or score > current[0]:
+                        best[m][i] = (score, (part,) + rest[1])
     whole = lexicon.weight(word)
     chosen: tuple[str, ...] = ()
     for m in range(2, MAX_PARTS + 1):
