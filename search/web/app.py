@@ -1,0 +1,331 @@
+"""The web application: the search page, the document page and the JSON API, all on `Searcher`.
+
+The routes only turn URL parameters into `Searcher` calls and results into JSON or HTML; ranking,
+filtering, highlighting and pairing come from the library, exactly as for the `vraagbaak` command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from urllib.parse import quote, urlencode
+
+import jinja2
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from markupsafe import Markup, escape
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from indexer.structure import pair_parts
+
+from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Results, Searcher
+from ..searcher import SortOrder
+
+HERE = Path(__file__).parent
+MAX_QUERY_CHARS = 500
+MAX_LIMIT = 100
+MAX_PAGE = 1000
+"""Caps on what one request may ask for (the library allows more)."""
+REFRESH_SECONDS = 1.0
+"""How often, at most, the server checks whether the index was rebuilt."""
+SIMILAR_ON_PAGE = 5
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+SECURITY_HEADERS = {
+    # Nothing on the pages needs scripts or anything from elsewhere; forbid both, so a mistake in
+    # escaping cannot run code either.
+    "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december")
+FORM_PARAMS = ("thema", "minister", "van", "from", "to", "answered", "sort", "limit", "group")
+"""URL parameters the search form carries along when the query changes."""
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a message a user can act on."""
+
+    error: str
+
+
+ERROR_STATUS: dict[type[Exception], int] = {QuerySyntaxError: 400, DocumentNotFound: 404, IndexProblem: 503}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Malformed query"},
+    404: {"model": ErrorBody, "description": "No document with this id"},
+    422: {"model": ErrorBody, "description": "Bad parameters"},
+    503: {"model": ErrorBody, "description": "The index is missing or must be rebuilt"},
+}
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The parameters of a search, as in `vraagbaak search` (URL names: thema, van, from, to)."""
+
+    q: str = ""
+    page: int = 1
+    limit: int = 10
+    theme: str | None = None
+    minister: str | None = None
+    questioner: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    answered: bool | None = None
+    sort: SortOrder = "relevance"
+    facets: bool = False
+    group: bool = True
+
+    def run(self, searcher: Searcher) -> Results:
+        return searcher.search(
+            self.q, limit=self.limit, page=self.page, sort=self.sort, facets=self.facets, group=self.group,
+            theme=self.theme, minister=self.minister, questioner=self.questioner,
+            date_from=self.date_from, date_to=self.date_to, answered=self.answered,
+        )
+
+
+def search_params(
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="The query, in Vraagbaak's query syntax.")] = "",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Hits per page.")] = 10,
+    thema: Annotated[str | None, Query(max_length=200, description="Only this theme.")] = None,
+    minister: Annotated[str | None, Query(max_length=200, description="Only questions to this minister or office.")] = None,
+    van: Annotated[str | None, Query(max_length=200, description="Only questions by this member.")] = None,
+    date_from: Annotated[str | None, Query(alias="from", pattern=DATE_PATTERN, description="2024, 2024-04 or 2024-04-26.")] = None,
+    date_to: Annotated[str | None, Query(alias="to", pattern=DATE_PATTERN, description="Up to this date, inclusive.")] = None,
+    answered: Annotated[bool | None, Query(description="Only answered (true) or unanswered (false) questions.")] = None,
+    sort: Annotated[SortOrder, Query(description="relevance, date (oldest first) or -date (newest first).")] = "relevance",
+    facets: Annotated[bool, Query(description="Count all matches per theme, minister, questioner and year.")] = False,
+    group: Annotated[bool, Query(description="One hit for a question sent to several ministers.")] = True,
+) -> SearchParams:
+    return SearchParams(q, page, limit, thema, minister, van, date_from, date_to, answered, sort, facets, group)
+
+
+class SharedSearcher:
+    """The process's one `Searcher`: opened on first use, refreshed at most every `refresh_seconds`.
+
+    Whoosh searchers are not thread-safe and the routes run in a thread pool, so every use holds a
+    lock. Searching is pure Python, so threads could not run searches in parallel anyway, and one
+    searcher per request, which reopens the index each time, measured slower (benchmarks/README.md).
+    """
+
+    def __init__(self, index_dir: str | os.PathLike[str], refresh_seconds: float) -> None:
+        self.index_dir = index_dir
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._searcher: Searcher | None = None
+        self._checked = 0.0
+
+    @contextlib.contextmanager
+    def use(self) -> Iterator[Searcher]:
+        """The searcher, up to date, for exclusive use; raises IndexProblem when there is no usable index."""
+        with self._lock:
+            now = time.monotonic()
+            if self._searcher is None:
+                self._searcher = Searcher(self.index_dir)
+                self._checked = now
+            elif now - self._checked >= self.refresh_seconds:
+                try:
+                    self._searcher.refresh()
+                except IndexProblem:
+                    # Removed, or rebuilt by another version: answer 503 until a usable index is back.
+                    self._close()
+                    raise
+                self._checked = now
+            yield self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+
+def highlighted(passage: Passage) -> Markup:
+    """The passage's text, escaped, with every highlighted span in <mark>."""
+    text, out, last = passage.text, [], 0
+    for start, end in passage.highlights:
+        out += [escape(text[last:start]), Markup("<mark>"), escape(text[start:end]), Markup("</mark>")]
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def nl_number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def nl_date(value: dt.date | None) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def document_url(doc_id: str) -> str:
+    # Ids are paths ("kamer-2017/kamer-2017-184501"): keep the slashes, encode the rest.
+    return "/documents/" + quote(doc_id)
+
+
+@jinja2.pass_context
+def search_url(context: jinja2.runtime.Context, changes: Mapping[str, Any] | None = None) -> str:
+    """The search page for the current URL parameters with `changes` (None removes one).
+
+    Back to page 1 unless `changes` sets the page: a new filter or order starts at the top.
+    """
+    merged = {**context["params"], "page": None, **(changes or {})}
+    query = urlencode({name: value for name, value in merged.items() if value not in (None, "")})
+    return f"/?{query}" if query else "/"
+
+
+def facet_filter(name: str, value: str) -> dict[str, str]:
+    """The URL parameters that narrow a search to one facet value (a year is a date range)."""
+    return {"theme": {"thema": value}, "minister": {"minister": value}, "questioner": {"van": value},
+            "year": {"from": value, "to": value}}[name]
+
+
+def active_filters(params: SearchParams) -> list[tuple[str, str, str]]:
+    """(URL parameter, label, value) of each filter in use, in the order of the sidebar."""
+    answered = None if params.answered is None else "ja" if params.answered else "nee"
+    shown = [("thema", "Thema", params.theme), ("minister", "Minister", params.minister),
+             ("van", "Vraagsteller", params.questioner), ("from", "Vanaf", params.date_from),
+             ("to", "Tot en met", params.date_to), ("answered", "Beantwoord", answered)]
+    return [(name, label, value) for name, label, value in shown if value]
+
+
+def _templates() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # every value shown is document or user text: escape all of it
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url)
+    environment.globals.update(search_url=search_url, facet_filter=facet_filter)
+    return environment
+
+
+def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = REFRESH_SECONDS) -> FastAPI:
+    """The web application serving the index in `index_dir`.
+
+    The index is opened on the first request (so the server starts before the index is built) and
+    a re-indexed index is picked up within `refresh_seconds`, without a restart.
+    """
+    shared = SharedSearcher(index_dir, refresh_seconds)
+    templates = _templates()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        shared.close()
+
+    # No /docs or /redoc: they load their scripts from a CDN. /openapi.json describes the API.
+    app = FastAPI(title="Vraagbaak", summary="Full-text search in Dutch parliamentary written questions.",
+                  version="1", docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        params = dict(request.query_params)
+        form = {name: value for name, value in params.items() if name in FORM_PARAMS and value}
+        html = templates.get_template(template).render(params=params, form=form, **context)
+        return HTMLResponse(html, status_code=status_code)
+
+    def error(request: Request, status_code: int, message: str) -> Response:
+        if request.url.path.startswith("/api/") or request.url.path == "/healthz":
+            return JSONResponse({"error": message}, status_code=status_code)
+        return page(request, "error.html", status_code, status=status_code, message=message)
+
+    def library_error(status_code: int) -> Callable[[Request, Exception], Awaitable[Response]]:
+        async def handle(request: Request, exc: Exception) -> Response:
+            return error(request, status_code, str(exc))
+        return handle
+
+    for error_type, status_code in ERROR_STATUS.items():
+        app.add_exception_handler(error_type, library_error(status_code))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
+        message = "; ".join(f"{err['loc'][-1]}: {err['msg']}" for err in exc.errors())
+        return error(request, 422, message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return error(request, exc.status_code, str(exc.detail))
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.get("/healthz", responses={503: ERROR_RESPONSES[503]})
+    def healthz() -> JSONResponse:
+        """The server is up and its index can be searched."""
+        with shared.use() as searcher:
+            return JSONResponse({"status": "ok", "documents": searcher.document_count})
+
+    @app.get("/api/search", responses=ERROR_RESPONSES)
+    def api_search(params: Annotated[SearchParams, Depends(search_params)]) -> JSONResponse:
+        """Search: one page of hits, as `vraagbaak search --json` prints it (see the README's JSON contract)."""
+        with shared.use() as searcher:
+            results = params.run(searcher)
+        return JSONResponse(results.to_dict())
+
+    # Before /api/documents/{id}: a document id may itself contain slashes.
+    @app.get("/api/documents/{doc_id:path}/similar", responses=ERROR_RESPONSES)
+    def api_similar(doc_id: str, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10) -> JSONResponse:
+        """The documents most like this one, each with its `shared_terms`, as `vraagbaak similar --json`."""
+        with shared.use() as searcher:
+            results = searcher.similar(doc_id, limit=limit)
+        return JSONResponse(results.to_dict())
+
+    @app.get("/api/documents/{doc_id:path}", responses=ERROR_RESPONSES)
+    def api_document(doc_id: str) -> JSONResponse:
+        """One whole document with its question/answer pairs, as `vraagbaak show --json`."""
+        with shared.use() as searcher:
+            document = searcher.document(doc_id)
+        pairs = pair_parts(document.question, document.answer)
+        return JSONResponse({**document.to_dict(), "pairs": [pair.to_dict() for pair in pairs]})
+
+    @app.get("/api/stats", responses={503: ERROR_RESPONSES[503]})
+    def api_stats() -> JSONResponse:
+        """What the index holds, as `vraagbaak stats --json`."""
+        with shared.use() as searcher:
+            stats = searcher.stats()
+        return JSONResponse(stats.to_dict())
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, params: Annotated[SearchParams, Depends(search_params)]) -> HTMLResponse:
+        filters = active_filters(params)
+        if not params.q.strip() and not filters:
+            # Nothing asked yet (the library needs a query or a filter): offer themes and years to browse.
+            with shared.use() as searcher:
+                stats = searcher.stats()
+            return page(request, "home.html", stats=stats)
+        with shared.use() as searcher:
+            results = dataclasses.replace(params, facets=True).run(searcher)
+        return page(request, "search.html", results=results, search=params, filters=filters)
+
+    @app.get("/documents/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, doc_id: str) -> HTMLResponse:
+        with shared.use() as searcher:
+            document = searcher.document(doc_id)
+            similar = searcher.similar(doc_id, limit=SIMILAR_ON_PAGE)
+        pairs = pair_parts(document.question, document.answer)
+        # The question's opening, before its first numbered sub-question, is shown once above the pairs.
+        first = min((part.start for pair in pairs for part in pair.questions), default=0)
+        return page(request, "document.html", document=document, pairs=pairs,
+                    intro=document.question[:first].strip(), similar=similar)
+
+    return app
