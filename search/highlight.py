@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer.analysis import word_terms, words
 from indexer.structure import answered_question
@@ -42,10 +43,8 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """
     if not terms or not text:
         return []
-    spans = sorted(
-        (start, end) for word, _, start, end, whole in words(text)
-        if not terms.isdisjoint(word_terms(word, whole))
-    )
+    wanted = frozenset(terms)
+    spans = sorted((start, end) for word, _, start, end, whole in words(text) if _marks(word, whole, wanted))
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
@@ -53,6 +52,12 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+@lru_cache(maxsize=200_000)
+def _marks(word: str, whole: bool, terms: frozenset[str]) -> bool:
+    # Cached per query: the same words recur across a page of hits.
+    return not terms.isdisjoint(word_terms(word, whole))
 
 
 def best_passages(

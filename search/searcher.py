@@ -155,6 +155,7 @@ class Searcher:
         self._weighting = scoring.BM25F(B=bm25_b, K1=bm25_k1)
         self._generation = store.current_generation(index_dir)
         self._searcher = self._generation.open().searcher(weighting=self._weighting)
+        self._keys_for: Any = None
 
     def __enter__(self) -> "Searcher":
         return self
@@ -250,10 +251,17 @@ class Searcher:
         hit = _hit(whoosh_hit.fields(), whoosh_hit.score if scored else 0.0, terms)
         if not collapsed:
             return hit
-        key = self._searcher.reader().column_reader("question_key")[whoosh_hit.docnum]
+        key = self._question_keys()[whoosh_hit.docnum]
         if not collapsed.get(key):
             return hit
         return dataclasses.replace(hit, also_asked=self._same_question(key, hit.id))
+
+    def _question_keys(self) -> Any:
+        # Opening a column reads its whole offset table: once per searcher, not once per hit.
+        if self._keys_for is not self._searcher:
+            self._keys = self._searcher.reader().column_reader("question_key")
+            self._keys_for = self._searcher
+        return self._keys
 
     def _same_question(self, key: str | None, doc_id: str) -> tuple[tuple[str, str | None], ...]:
         """Other documents with the same question text: (id, minister) pairs, by date."""
