@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from whoosh import query as wq
 
@@ -362,12 +362,15 @@ class Filters:
     date_to: str | dt.date | None = None
     answered: bool | None = None
 
-    def queries(self) -> list[wq.Query]:
-        queries = [
-            filter_query(field, value) for field, value in
-            (("theme", self.theme), ("minister", self.minister), ("questioner", self.questioner))
-            if value
-        ]
+    def queries(self, is_facet_value: Callable[[str, str], bool] | None = None) -> list[wq.Query]:
+        """The filters as queries. With `is_facet_value`, a name given exactly as a facet lists it
+        ("Minister van Justitie") selects exactly that value, so a drill-down count is exact."""
+        queries = []
+        for field, value in (("theme", self.theme), ("minister", self.minister), ("questioner", self.questioner)):
+            if value and is_facet_value is not None and is_facet_value(field, value):
+                queries.append(wq.Term(f"{field}_facet", value))
+            elif value:
+                queries.append(filter_query(field, value))
         if self.date_from or self.date_to:
             low = self.date_from.isoformat() if isinstance(self.date_from, dt.date) else (self.date_from or "")
             high = self.date_to.isoformat() if isinstance(self.date_to, dt.date) else (self.date_to or "")

@@ -25,6 +25,7 @@ from .suggest import suggest
 MAX_LIMIT = 1000
 SortOrder = Literal["relevance", "date", "-date"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date", "-date")
+GROUP_KEYS = "_question_keys"
 FACET_COLUMNS = {"theme": "theme_facet", "minister": "minister_facet", "questioner": "questioner_facet", "year": "year"}
 """Facet name in results → the index column it counts."""
 
@@ -73,7 +74,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Results:
-    """One page of results; `total` counts every matching document, not just this page."""
+    """One page of results; `total` counts every match (every distinct question, when grouped),
+    not just this page."""
 
     query: str
     total: int
@@ -83,7 +85,10 @@ class Results:
     suggestion: str | None = None
     """The query with misspelled or unknown words corrected ("Bedoelde u: …?"), if any."""
     facets: dict[str, dict[str, int]] | None = None
-    """With `facets=True`: counts per theme, minister, questioner and year over all matches."""
+    """With `facets=True`: documents per theme, minister, questioner and year, over all matches
+    (each copy of a grouped question counts)."""
+    sort: str = "relevance"
+    """The order used: a query of filters only is sorted "-date" even when "relevance" was asked."""
 
     @property
     def pages(self) -> int:
@@ -96,6 +101,7 @@ class Results:
             "total": self.total,
             "page": self.page,
             "limit": self.limit,
+            "sort": self.sort,
             "suggestion": self.suggestion,
             **({"facets": self.facets} if self.facets is not None else {}),
             "hits": [hit.to_dict() for hit in self.hits],
@@ -213,7 +219,7 @@ class Searcher:
             raise ValueError(f"page must be 1 or more, not {page}")
         if sort not in SORT_ORDERS:
             raise ValueError(f"sort must be one of {', '.join(SORT_ORDERS)}, not {sort!r}")
-        filters = Filters(theme, minister, questioner, date_from, date_to, answered).queries()
+        filters = Filters(theme, minister, questioner, date_from, date_to, answered).queries(self._is_facet_value)
         if query.strip() or not filters:
             parsed = parse_query(query, self.field_weights)
         else:
@@ -224,11 +230,13 @@ class Searcher:
             sort = "-date"  # nothing to rank by: the newest questions first
         if sort != "relevance":
             options.update(sortedby="date", reverse=sort == "-date")
+        counted = dict(FACET_COLUMNS) if facets else {}
         if group:
             options.update(collapse=sorting.FieldFacet("question_key"), collapse_limit=1)
-        if facets:
+            counted[GROUP_KEYS] = "question_key"  # the total counts distinct questions
+        if counted:
             options["groupedby"] = {name: sorting.FieldFacet(column, maptype=sorting.Count)
-                                    for name, column in FACET_COLUMNS.items()}
+                                    for name, column in counted.items()}
         # Not search_page: it silently turns a page past the end into the last page.
         offset = (page - 1) * limit
         results = self._searcher.search(whoosh_query, limit=offset + limit, **options)
@@ -239,9 +247,9 @@ class Searcher:
             self._hit(whoosh_hit, parsed.scored, terms, collapsed)
             for whoosh_hit in results[offset:offset + limit]
         ]
-        total = len(results) - sum(results.collapsed_counts.values()) if group else len(results)
+        total = len(results.groups(GROUP_KEYS)) if group else len(results)
         return Results(
-            query=query, total=total, page=page, limit=limit, hits=tuple(hits),
+            query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
             suggestion=suggest(self._searcher, query) if query.strip() else None,
             facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
         )
@@ -255,6 +263,9 @@ class Searcher:
         if not collapsed.get(key):
             return hit
         return dataclasses.replace(hit, also_asked=self._same_question(key, hit.id))
+
+    def _is_facet_value(self, field: str, value: str) -> bool:
+        return self._searcher.doc_frequency(f"{field}_facet", value) > 0
 
     def _question_keys(self) -> Any:
         # Opening a column reads its whole offset table: once per searcher, not once per hit.
@@ -299,8 +310,8 @@ class Searcher:
             shared_stems = {key.term for key in shared}
             hit = _hit(whoosh_hit.fields(), whoosh_hit.score, {field: shared_stems for field in TEXT_FIELDS})
             hits.append(dataclasses.replace(hit, shared_terms=tuple(key.word for key in shared)))
-        total = len(results) - sum(results.collapsed_counts.values())
-        return Results(query=doc_id, total=total, page=1, limit=limit, hits=tuple(hits))
+        # Counting every match would cost more than finding the best: the total is what is shown.
+        return Results(query=doc_id, total=len(hits), page=1, limit=limit, hits=tuple(hits))
 
     def stats(self) -> IndexStats:
         """Counts per theme and per year, and the build's manifest facts."""

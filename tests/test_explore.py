@@ -201,3 +201,25 @@ def test_cli_similar(fixture_index: Path):
     missing = runner.invoke(main, ["similar", "nope", "--index-dir", str(fixture_index)])
     assert missing.exit_code == 1
     assert "No document with id 'nope'" in missing.output
+
+
+def test_grouped_total_counts_distinct_questions_and_every_page_is_full(searcher: Searcher):
+    query = "verkrachting OR belaging OR trein"
+    everything = searcher.search(query, limit=100)
+    assert everything.total == len(everything.hits)
+    assert searcher.search(query, limit=100, facets=True).total == everything.total
+    paged = [h.id for page in range(1, everything.total + 1) for h in searcher.search(query, limit=1, page=page).hits]
+    assert paged == ids(everything)
+
+
+def test_drilling_down_on_a_facet_value_matches_its_count_exactly(searcher: Searcher):
+    results = searcher.search("trein OR gevangenis OR verkrachting", facets=True, group=False, limit=100)
+    for minister, count in results.facets["minister"].items():
+        narrowed = searcher.search("trein OR gevangenis OR verkrachting", minister=minister, group=False, limit=100)
+        assert narrowed.total == count, minister
+
+
+def test_results_say_which_order_was_used(searcher: Searcher):
+    assert searcher.search("trein").sort == "relevance"
+    assert searcher.search("", minister="weyts").sort == "-date"
+    assert searcher.search("trein", sort="date").to_dict()["sort"] == "date"
