@@ -31,7 +31,7 @@ DATA_FILES = ("stopwords_nl.txt", "stem_overrides.txt", "lexicon_nl.txt.gz", "co
 
 # Runs of letters and digits, joined by inner punctuation ("700.000", "2019/C/42", "auto's",
 # "Nederlands-Vlaamse", "verbeteren.Het"); the tokenizer then decides how to split each run.
-_RUN_RE = re.compile(r"[^\W_]+(?:[.,/'’\-][^\W_]+)*")
+WORD_RUN_RE = re.compile(r"[^\W_]+(?:[.,/'’\-][^\W_]+)*")
 _DOT_SPLIT_RE = re.compile(r"[.,]")
 _DIGIT_RE = re.compile(r"\d")
 _ABBREVIATION_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}$")
@@ -101,7 +101,7 @@ Word = tuple[str, int, int, int, bool]
 def words(text: str) -> Iterator[Word]:
     """The words `DutchTokenizer` makes of `text`, as plain tuples (see its docstring)."""
     pos = 0
-    for match in _RUN_RE.finditer(text):
+    for match in WORD_RUN_RE.finditer(text):
         run = match.group(0)
         if run.isalnum():  # the common case: a plain word
             yield run, pos, match.start(), match.end(), False

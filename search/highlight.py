@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.analysis import word_terms, words
+from indexer.analysis import WORD_RUN_RE, word_terms, words
 from indexer.structure import answered_question
 
 SECTIONS = ("title", "question", "answer")
@@ -44,7 +44,17 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     if not terms or not text:
         return []
     wanted = frozenset(terms)
-    spans = sorted((start, end) for word, _, start, end, whole in words(text) if _marks(word, whole, wanted))
+    spans = []
+    for match in WORD_RUN_RE.finditer(text):
+        run = match.group()
+        if run.isalnum():  # most words: no need for the tokenizer's splitting rules
+            if _marks(run, False, wanted):
+                spans.append(match.span())
+            continue
+        offset = match.start()
+        spans.extend((offset + start, offset + end) for word, _, start, end, whole in words(run)
+                     if _marks(word, whole, wanted))
+    spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
