@@ -28,6 +28,7 @@ from .parse import Problem, SourceFile, discover, parse_source, read_bytes
 from .schema import build_schema, document_fields
 
 DEFAULT_SOURCES = ("seeds",)
+KEY_SEPARATOR = "::"
 
 ProgressCallback = Callable[[int, int], None]
 """Called as `progress(files_done, files_total)` while building."""
@@ -77,7 +78,11 @@ def build_index(
     """
     started = time.monotonic()
     root = Path(index_dir)
-    sources = list(sources)
+    sources = [sources] if isinstance(sources, (str, os.PathLike)) else list(sources)
+    missing = [str(s) for s in sources if not os.path.exists(s)]
+    if missing:
+        # Indexing "nothing" from a mistyped folder would delete every document it used to hold.
+        raise IndexProblem(f"No such source: {', '.join(missing)}. Nothing was indexed; the index is unchanged.")
     if not root.parent.exists():
         raise IndexProblem(f"Cannot create the index in '{root}': its parent folder does not exist.")
     try:
@@ -88,6 +93,7 @@ def build_index(
         previous, reason = _previous_generation(root, rebuild)
         files, problems = discover(sources)
         build = _Build(root, previous, progress)
+        build.unreadable = [p.path for p in problems if p.reason.startswith("cannot read")]
         try:
             build.run(files, problems)
             if build.generation is not None:
@@ -100,6 +106,7 @@ def build_index(
                     "files": build.manifest_files,
                 }
                 store.publish(root, build.generation, manifest)
+                build.published = True
         except BaseException as err:
             build.abandon()
             if isinstance(err, OSError):
@@ -107,8 +114,7 @@ def build_index(
                     f"Cannot write the index in '{root}': {err.strerror or err}. The previous index is unchanged."
                 ) from err
             raise
-        if build.generation is not None:
-            store.remove_stale_generations(root)
+        store.remove_stale_generations(root)
     return BuildReport(
         index_dir=str(root),
         files=len(files),
@@ -149,6 +155,8 @@ class _Build:
         self.owner: dict[str, str] = {}
         self.manifest_files: dict[str, dict[str, Any]] = {}
         self.generation: Path | None = None
+        self.published = False
+        self.unreadable: list[str] = []
         self.writer: whoosh.writing.IndexWriter | None = None
         self.added = self.updated = self.removed = self.unchanged = 0
 
@@ -158,6 +166,10 @@ class _Build:
             if self.progress:
                 self.progress(done, len(files))
         for doc_id in self.old_owner.keys() - self.owner.keys():
+            if self._unreadable(self.old_owner[doc_id]):
+                # A folder that could not be read this time: its documents stay as they were.
+                self._keep(self.old_owner[doc_id])
+                continue
             self._writer().delete_by_term("id", doc_id)
             self.removed += 1
         if self.previous is None and self.writer is None:
@@ -166,22 +178,41 @@ class _Build:
             self.writer.commit()
             self.writer = None
 
+    def _unreadable(self, key: str) -> bool:
+        path = _key_path(key)
+        return any(path == folder or path.startswith(folder + os.sep) for folder in self.unreadable)
+
+    def _keep(self, key: str) -> None:
+        """Carry a source's documents over unchanged (it could not be read this time)."""
+        if key in self.manifest_files:
+            return
+        self.manifest_files[key] = self.old_files[key]
+        for doc_id in self.old_files[key]["ids"]:
+            if self.old_owner.get(doc_id) == key:
+                self.owner.setdefault(doc_id, key)
+                self.unchanged += 1
+
     def _file(self, source: SourceFile, problems: list[Problem]) -> None:
-        key = str(source.path)
+        # Keyed by root and relative path: the same file under two source folders has two ids.
+        key = f"{source.root}{KEY_SEPARATOR}{source.relative}"
+        path = str(source.path)
         try:
             data = read_bytes(source)
         except (DocumentParseError, OSError) as err:
             reason = err.reason if isinstance(err, DocumentParseError) else f"cannot read file: {err.strerror or err}"
-            problem = Problem(key, reason)
-            problems.append(problem)
-            self.manifest_files[key] = {"hash": None, "ids": [], "problems": [_problem_dict(problem)]}
+            if isinstance(err, OSError) and key in self.old_files:
+                reason += "; its documents are kept from the previous index"
+                self._keep(key)
+            else:
+                self.manifest_files[key] = {"hash": None, "ids": [], "problems": [_problem_dict(Problem(path, reason))]}
+            problems.append(Problem(path, reason))
             return
         digest = hashlib.sha1(data).hexdigest()
         old = self.old_files.get(key)
         documents: dict[str, Document] | None = None
         if old is not None and old["hash"] == digest:
             ids = old["ids"]
-            file_problems = [Problem(key, p["reason"], p["line"], p["indexed"]) for p in old["problems"]]
+            file_problems = [Problem(path, p["reason"], p["line"], p["indexed"]) for p in old["problems"]]
         else:
             documents, file_problems = _parse(source, data)
             ids = list(documents)
@@ -191,7 +222,7 @@ class _Build:
         }
         for doc_id in ids:
             if doc_id in self.owner:
-                problems.append(Problem(key, f"duplicate id '{doc_id}' (first indexed from {self.owner[doc_id]})"))
+                problems.append(Problem(path, f"duplicate id '{doc_id}' (first indexed from {_key_path(self.owner[doc_id])})"))
                 continue
             self.owner[doc_id] = key
             if documents is None and self.old_owner.get(doc_id) == key:
@@ -226,13 +257,13 @@ class _Build:
         return self.writer
 
     def abandon(self) -> None:
-        """Throw away the unpublished generation after a failure."""
+        """Throw away the generation after a failure, unless it was already published (live)."""
         if self.writer is not None:
             try:
                 self.writer.cancel()
             except Exception:  # noqa: BLE001 - the original error is the one worth raising
                 pass
-        if self.generation is not None:
+        if self.generation is not None and not self.published:
             shutil.rmtree(self.generation, ignore_errors=True)
 
 
@@ -255,6 +286,11 @@ def _owners(files: dict[str, dict[str, Any]]) -> dict[str, str]:
         for doc_id in entry["ids"]:
             owner.setdefault(doc_id, key)
     return owner
+
+
+def _key_path(key: str) -> str:
+    root, _, relative = key.partition(KEY_SEPARATOR)
+    return str(Path(root) / relative)
 
 
 def _problem_dict(problem: Problem) -> dict[str, Any]:

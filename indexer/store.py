@@ -2,7 +2,7 @@
 
     index_data/
       CURRENT              name of the live generation (replaced atomically)
-      gen-<time>-<pid>/    a complete Whoosh index + manifest.json
+      gen-<time>-<pid>-<n>/  a complete Whoosh index + manifest.json
       .lock                held (flock) by the one process writing
 
 A full build writes a new generation beside the live one and swaps CURRENT only when it is
@@ -25,7 +25,7 @@ from typing import Any, Iterator
 import whoosh.index
 
 from .analysis import analysis_version
-from .errors import IndexLocked, IndexNotFound, IndexOutdated
+from .errors import IndexLocked, IndexNotFound, IndexOutdated, IndexProblem
 
 DEFAULT_INDEX_DIR = "index_data"
 CURRENT = "CURRENT"
@@ -150,7 +150,11 @@ def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
     writer never leaves a stale lock behind.
     """
     path = index_dir / LOCK
-    with open(path, "a+") as handle:
+    try:
+        handle = open(path, "a+")
+    except OSError as err:
+        raise IndexProblem(f"Cannot write the index in '{index_dir}': {err.strerror or err}.") from err
+    with handle:
         deadline = time.monotonic() + timeout
         while True:
             try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import IndexLocked, build_index
+from indexer import IndexLocked, IndexProblem, build_index
 from indexer import store
 from search import Searcher
 
@@ -223,3 +223,34 @@ def test_reader_searching_in_a_loop_while_a_writer_reindexes(corpus: Path, tmp_p
         reader.join()
     assert errors == []
     assert totals <= {full - 1, full}  # always a complete index: with or without that one document
+
+
+def test_a_mistyped_source_is_an_error_and_keeps_the_index(corpus: Path, tmp_path: Path):
+    build_index([corpus], tmp_path / "ix")
+    with pytest.raises(IndexProblem, match="No such source: .*seedz. Nothing was indexed"):
+        build_index([tmp_path / "seedz"], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.stats().documents == N
+
+
+def test_a_single_source_may_be_given_as_a_string(corpus: Path, tmp_path: Path):
+    assert build_index(str(corpus), tmp_path / "ix").documents == N
+
+
+def test_a_file_that_cannot_be_read_this_time_keeps_its_documents(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    build_index([corpus], tmp_path / "ix")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == FLEMISH_SEED.name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    report = build_index([corpus], tmp_path / "ix")
+    assert counts(report) == (0, 0, 0, N)
+    assert [p.reason for p in report.problems] == [
+        "cannot read file: Permission denied; its documents are kept from the previous index"
+    ]
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.search("onderwijstop").total == 1
