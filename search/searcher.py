@@ -176,13 +176,12 @@ class Searcher:
     def refresh(self) -> None:
         """See documents indexed since this searcher was opened (or since the last refresh)."""
         latest = store.current_generation(self.index_dir)
-        if latest.path != self._generation.path:
-            old = self._searcher
-            self._generation = latest
-            self._searcher = latest.open().searcher(weighting=self._weighting)
-            old.close()
-        else:
-            self._searcher = self._searcher.refresh()
+        if latest.path == self._generation.path:
+            return  # a published generation never changes: every build writes a new one
+        old = self._searcher
+        self._generation = latest
+        self._searcher = latest.open().searcher(weighting=self._weighting)
+        old.close()
 
     @property
     def document_count(self) -> int:
@@ -211,7 +210,9 @@ class Searcher:
         first) or "-date" (newest first). `facets` adds counts per theme, minister, questioner and
         year over all matching documents. `group` shows a question sent to several ministers once,
         with the others in `Hit.also_asked`. `highlight=False` leaves out the passages (faster, for
-        callers that show none). The filters are equivalent to the query syntax (see `Filters`). Raises QuerySyntaxError (a VraagbaakError) for a malformed query.
+        callers that show none). The filters are equivalent to the query syntax (see `Filters`).
+        Hits sorted by date have score 0. Raises QuerySyntaxError (a VraagbaakError) for a
+        malformed query, ValueError for a limit, page or sort out of range.
         """
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
@@ -230,37 +231,35 @@ class Searcher:
             sort = "-date"  # nothing to rank by: the newest questions first
         if sort != "relevance":
             options.update(sortedby="date", reverse=sort == "-date")
-        counted = dict(FACET_COLUMNS) if facets else {}
+        facet_counts = {name: _count(column) for name, column in FACET_COLUMNS.items()} if facets else {}
         if group:
             options.update(collapse=sorting.FieldFacet("question_key"), collapse_limit=1)
-            counted[GROUP_KEYS] = "question_key"  # the total counts distinct questions
-        if counted:
-            options["groupedby"] = {name: sorting.FieldFacet(column, maptype=sorting.Count)
-                                    for name, column in counted.items()}
+            # Distinct question keys among the matches: the total of a grouped search.
+            options["groupedby"] = {GROUP_KEYS: _count("question_key")}
+        elif facets:
+            options["groupedby"] = facet_counts
         # Not search_page: it silently turns a page past the end into the last page.
         offset = (page - 1) * limit
         results = self._searcher.search(whoosh_query, limit=offset + limit, **options)
-        # Only a hit whose question key had copies collapsed away needs the lookup of its copies.
-        collapsed = results.collapsed_counts if group else {}
         terms = parsed.highlight if highlight else None
-        hits = [
-            self._hit(whoosh_hit, parsed.scored, terms, collapsed)
-            for whoosh_hit in results[offset:offset + limit]
-        ]
+        scored = parsed.scored and sort == "relevance"  # sorted by date, Whoosh scores nothing
+        hits = [self._hit(whoosh_hit, scored, terms, group) for whoosh_hit in results[offset:offset + limit]]
         total = len(results.groups(GROUP_KEYS)) if group else len(results)
+        if facets and group:
+            # Counted apart: under the grouping, Whoosh's counts would miss the hidden copies.
+            results = self._searcher.search(whoosh_query, limit=1, groupedby=facet_counts)
         return Results(
             query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
             suggestion=suggest(self._searcher, query) if query.strip() else None,
             facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
         )
 
-    def _hit(self, whoosh_hit: Any, scored: bool, terms: dict[str, set[str]] | None,
-             collapsed: dict[Any, int]) -> Hit:
+    def _hit(self, whoosh_hit: Any, scored: bool, terms: dict[str, set[str]] | None, group: bool) -> Hit:
         hit = _hit(whoosh_hit.fields(), whoosh_hit.score if scored else 0.0, terms)
-        if not collapsed:
+        if not group:
             return hit
         key = self._question_keys()[whoosh_hit.docnum]
-        if not collapsed.get(key):
+        if key not in self._shared_keys():
             return hit
         return dataclasses.replace(hit, also_asked=self._same_question(key, hit.id))
 
@@ -270,9 +269,16 @@ class Searcher:
     def _question_keys(self) -> Any:
         # Opening a column reads its whole offset table: once per searcher, not once per hit.
         if self._keys_for is not self._searcher:
-            self._keys = self._searcher.reader().column_reader("question_key")
+            reader = self._searcher.reader()
+            self._keys = reader.column_reader("question_key")
+            self._shared = {key for key, n in _column_counts(reader, "question_key", list(reader.all_doc_ids())).items() if n > 1}
             self._keys_for = self._searcher
         return self._keys
+
+    def _shared_keys(self) -> set[str]:
+        """The question keys more than one document has (questions sent to several ministers)."""
+        self._question_keys()
+        return self._shared
 
     def _same_question(self, key: str | None, doc_id: str) -> tuple[tuple[str, str | None], ...]:
         """Other documents with the same question text: (id, minister) pairs, by date."""
@@ -321,7 +327,7 @@ class Searcher:
         return IndexStats(
             index_dir=str(self.index_dir),
             documents=len(live),
-            answered=self._searcher.doc_frequency("answered", True),
+            answered=len(self._searcher.search(wq.Term("answered", True), limit=1)),
             files=len(manifest.get("files", {})),
             sources=tuple(manifest.get("sources", ())),
             built_at=manifest.get("built_at"),
@@ -337,6 +343,10 @@ class Searcher:
         if stored is None:
             raise DocumentNotFound(f"No document with id '{doc_id}' in the index '{self.index_dir}'.")
         return stored_document(stored)
+
+
+def _count(column: str) -> sorting.FieldFacet:
+    return sorting.FieldFacet(column, maptype=sorting.Count)
 
 
 def _facet_counts(groups: dict[Any, int]) -> dict[str, int]:

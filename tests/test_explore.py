@@ -223,3 +223,19 @@ def test_results_say_which_order_was_used(searcher: Searcher):
     assert searcher.search("trein").sort == "relevance"
     assert searcher.search("", minister="weyts").sort == "-date"
     assert searcher.search("trein", sort="date").to_dict()["sort"] == "date"
+
+
+def test_grouping_hides_no_document(searcher: Searcher):
+    query = "verkrachting OR belaging OR trein OR partners OR cijfers"
+    grouped = searcher.search(query, limit=100)
+    shown = {h.id for h in grouped.hits} | {doc_id for h in grouped.hits for doc_id, _ in h.also_asked}
+    assert set(ids(searcher.search(query, limit=100, group=False))) <= shown
+
+
+def test_facets_are_the_same_grouped_or_not(searcher: Searcher):
+    query = "verkrachting OR belaging OR trein"
+    assert searcher.search(query, facets=True).facets == searcher.search(query, facets=True, group=False).facets
+
+
+def test_hits_sorted_by_date_carry_no_score(searcher: Searcher):
+    assert {h.score for h in searcher.search("trein", sort="-date").hits} == {0.0}

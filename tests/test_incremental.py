@@ -254,3 +254,13 @@ def test_a_file_that_cannot_be_read_this_time_keeps_its_documents(corpus: Path, 
     ]
     with Searcher(tmp_path / "ix") as searcher:
         assert searcher.search("onderwijstop").total == 1
+
+
+def test_stats_count_only_live_documents_after_an_update(corpus: Path, tmp_path: Path):
+    build_index([corpus], tmp_path / "ix")
+    (corpus / "vlaams" / FLEMISH_SEED.name).unlink()
+    build_index([corpus], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as searcher:
+        stats = searcher.stats()
+        assert stats.documents == N - 1
+        assert stats.answered == N - 2  # the Flemish seed was answered, 184505 never was
