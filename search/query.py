@@ -54,6 +54,7 @@ FIELD_ALIASES = {
 }
 FILTER_FIELDS = ("theme", "minister", "questioner", "number", "date", "answered")
 OPERATORS = ("AND", "OR", "NOT")
+MAX_DEPTH = 20
 
 
 @dataclass
@@ -93,6 +94,10 @@ def _lex(text: str) -> list[_Lexeme]:
         modifier = ""
         if char in "+-" and i + 1 < n and not text[i + 1].isspace():
             modifier, i = char, i + 1
+            if text[i] == "(":  # "-(a OR b)", "+(a OR b)": the bracket carries the modifier
+                lexemes.append(_Lexeme("(", "(", modifier))
+                i += 1
+                continue
         fieldname = None
         match = _FIELD_PREFIX_RE.match(text, i)
         if match:
@@ -121,7 +126,7 @@ def _lex(text: str) -> list[_Lexeme]:
         if not word:
             if fieldname:
                 raise QuerySyntaxError(f"Field '{match.group(1)}:' has no value.")  # type: ignore[union-attr]
-            continue  # a lone '+' or '-' before a bracket or quote we could not read
+            continue
         if word in OPERATORS and not modifier and not fieldname:
             lexemes.append(_Lexeme("op", word))
         else:
@@ -152,6 +157,7 @@ class _Parser:
         self.text = text
         self.lexemes = _lex(text)
         self.i = 0
+        self.depth = 0
 
     def parse(self) -> _Node:
         if not self.lexemes:
@@ -200,7 +206,11 @@ class _Parser:
             return _Node("not", children=[self._unary("NOT")])
         self.i += 1
         if lexeme.kind == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QuerySyntaxError(f"The query nests brackets more than {MAX_DEPTH} deep.")
             inner = self._group(top=False)
+            self.depth -= 1
             if self._peek() is None:
                 raise QuerySyntaxError("Missing ')' in query.")
             self.i += 1
@@ -265,7 +275,7 @@ class _Compiler:
                     excluded.append(self.node(child.children[0]))
                 finally:
                     self._negated -= 1
-            elif child.field in FILTER_FIELDS:
+            elif _only_filters(child):
                 filters.append(self.node(child))
             elif child.kind in ("required", "and"):
                 required.append(self.node(child))
@@ -287,7 +297,9 @@ class _Compiler:
         result = _combine(wq.And, [result] + filters)
         excluded_q = _combine(wq.Or, excluded)
         if excluded_q is not None:
-            result = wq.AndNot(result if result is not None else wq.Every(), excluded_q)
+            # Not AndNot: Whoosh's AndNotMatcher misses an excluded first document when the
+            # excluded side starts earlier (fietsen -trein kept "Fiets op de trein").
+            result = wq.And([result if result is not None else wq.Every(), wq.Not(excluded_q)])
         return result
 
     def text(self, node: _Node) -> wq.Query | None:
@@ -380,6 +392,13 @@ class Filters:
         return queries
 
 
+def _only_filters(node: _Node) -> bool:
+    """A filter, or a combination of filters only ("thema:a OR thema:b"): it narrows, it never ranks."""
+    if node.children:
+        return node.kind != "not" and all(_only_filters(child) for child in node.children)
+    return node.field in FILTER_FIELDS
+
+
 def _combine(kind: type[wq.CompoundQuery], queries: Iterable[wq.Query | None]) -> wq.Query | None:
     present = [q for q in queries if q is not None]
     if not present:
@@ -470,13 +489,17 @@ def _date_query(value: str) -> wq.Query:
         elif value.startswith((">=", "<=", ">", "<")):
             op = value[:2] if value[1:2] == "=" else value[:1]
             low_day, high_day = _date_bounds(value[len(op):])
-            start, end = {
-                ">=": (low_day, None), ">": (high_day + dt.timedelta(days=1), None),
-                "<=": (None, high_day), "<": (None, low_day - dt.timedelta(days=1)),
-            }[op]
+            if op == ">=":
+                start, end = low_day, None
+            elif op == ">":
+                start, end = high_day + dt.timedelta(days=1), None
+            elif op == "<=":
+                start, end = None, high_day
+            else:
+                start, end = None, low_day - dt.timedelta(days=1)
         else:
             start, end = _date_bounds(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: the day after 9999-12-31
         raise QuerySyntaxError(
             f"Cannot read the date '{value}'; use datum:2024, datum:2024-04, datum:2024-04-26 "
             "or a range such as datum:2023-01..2024-06."

@@ -304,7 +304,8 @@ class Searcher:
         if not terms:
             return Results(query=doc_id, total=0, page=1, limit=limit, hits=())
         same = [wq.Term("id", doc_id), wq.Term("question_key", question_key(document))]
-        whoosh_query = wq.AndNot(similar_query(terms, self.field_weights), wq.Or(same))
+        # Not AndNot, which can miss an excluded first document (see query.py).
+        whoosh_query = wq.And([similar_query(terms, self.field_weights), wq.Not(wq.Or(same))])
         results = self._searcher.search(
             whoosh_query, limit=limit, terms=True,
             collapse=sorting.FieldFacet("question_key"), collapse_limit=1,

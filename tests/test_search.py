@@ -338,3 +338,34 @@ def test_transposed_letters_are_corrected(searcher: Searcher):
 def test_known_words_get_no_suggestion(searcher: Searcher):
     assert searcher.search("leerkrachten digitale competenties").suggestion is None
     assert searcher.search('"digitale competenties" -fietsen').suggestion is None
+
+
+def test_a_bracketed_group_takes_a_modifier(searcher: Searcher):
+    either = set(ids(searcher.search("trein OR kopieren", limit=50)))
+    without = set(ids(searcher.search("fietsen -(trein OR kopieren)", limit=50)))
+    assert without == set(ids(searcher.search("fietsen", limit=50))) - either != set()
+    assert set(ids(searcher.search("+(trein OR kopieren) fietsen", limit=50))) == either
+
+
+def test_an_excluded_word_excludes_every_document_with_it(searcher: Searcher):
+    # Whoosh's AndNot kept "Fiets op de trein" here, when the excluded side started earlier.
+    with_train = set(ids(searcher.search("trein", limit=50)))
+    assert set(ids(searcher.search("fietsen -trein", limit=50))).isdisjoint(with_train)
+    assert "kamer/kamer-2017-185261" in set(ids(searcher.search("fietsen", limit=50))) & with_train
+
+
+def test_filters_joined_by_or_still_narrow(searcher: Searcher):
+    either = searcher.search("trein thema:vervoerbeleid OR thema:strafrecht", limit=50, group=False)
+    assert 0 < either.total <= searcher.search("trein", limit=50, group=False).total
+    assert {h.theme for h in either.hits} <= {"Vervoerbeleid", "Strafrecht"}
+
+
+@pytest.mark.parametrize("query", ["datum:<0001", "datum:>9999-12-31"])
+def test_dates_at_the_edge_of_the_calendar_are_clear_errors(searcher: Searcher, query: str):
+    with pytest.raises(QuerySyntaxError, match="Cannot read the date"):
+        searcher.search(query)
+
+
+def test_deeply_nested_brackets_are_refused(searcher: Searcher):
+    with pytest.raises(QuerySyntaxError, match="nests brackets"):
+        searcher.search("(" * 100 + "trein" + ")" * 100)
