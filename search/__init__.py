@@ -13,7 +13,7 @@ from indexer.errors import (
 
 from .highlight import Passage
 from .query import parse_query
-from .searcher import Hit, Results, Searcher
+from .searcher import Hit, IndexStats, Results, Searcher, document_to_dict
 
 __all__ = [
     "Document",
@@ -23,10 +23,12 @@ __all__ = [
     "IndexNotFound",
     "IndexOutdated",
     "IndexProblem",
+    "IndexStats",
     "Passage",
     "QuerySyntaxError",
     "Results",
     "Searcher",
     "VraagbaakError",
+    "document_to_dict",
     "parse_query",
 ]

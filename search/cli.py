@@ -11,10 +11,9 @@ import click
 
 from indexer.errors import QuerySyntaxError, VraagbaakError
 from indexer.store import DEFAULT_INDEX_DIR
-from indexer.structure import pair_parts
 
 from .present import format_document, format_report, format_results, format_similar, format_stats
-from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher
+from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
 
 EXIT_PROBLEMS = 3
 """`vraagbaak index` finished, but some files or records were skipped (see the report)."""
@@ -174,7 +173,7 @@ def show(doc_id: str, index_dir: str, as_json: bool) -> None:
     with Searcher(index_dir) as searcher:
         document = searcher.document(doc_id)
     if as_json:
-        _print_json({**document.to_dict(), "pairs": [pair.to_dict() for pair in pair_parts(document.question, document.answer)]})
+        _print_json(document_to_dict(document))
     else:
         click.echo(format_document(document, color=_use_color()))
 

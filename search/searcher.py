@@ -16,6 +16,7 @@ from indexer import store
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
 from indexer.schema import TEXT_FIELDS, question_key, stored_document
+from indexer.structure import pair_parts
 
 from .highlight import Passage, best_passages
 from .query import FIELD_WEIGHTS, Filters, ParsedQuery, parse_query
@@ -137,6 +138,12 @@ class IndexStats:
             "themes": self.themes,
             "years": self.years,
         }
+
+
+def document_to_dict(document: Document) -> dict[str, Any]:
+    """A document as `vraagbaak show --json` prints it: its fields and its question/answer pairs."""
+    pairs = pair_parts(document.question, document.answer)
+    return {**document.to_dict(), "pairs": [pair.to_dict() for pair in pairs]}
 
 
 class Searcher:

@@ -410,3 +410,27 @@ def test_serve_without_the_web_extra_says_how_to_install_it(monkeypatch: pytest.
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 1
     assert result.output == "Error: vraagbaak serve needs the web extra (uvicorn is not installed): pip install 'vraagbaak[web]'\n"
+
+
+def test_document_page_shows_any_kind_of_extra_value(tmp_path: Path):
+    records = tmp_path / "records.jsonl"
+    records.write_text(json.dumps({
+        "id": "r1", "question": "Hoeveel fietsen?", "party": None, "pages": 3, "urgent": True,
+        "keywords": ["fiets", "trein"], "meta": {"bron": "kamer"},
+    }) + "\n", encoding="utf-8")
+    build_index([records], tmp_path / "ix")
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        page = client.get("/documents/r1")
+        assert page.status_code == 200
+        assert "fiets, trein" in page.text
+
+
+def test_an_unexpected_failure_is_a_json_500_on_the_api(fixture_index: Path, monkeypatch: pytest.MonkeyPatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("search.searcher.Searcher.stats", fail)
+    with TestClient(create_app(fixture_index), raise_server_exceptions=False) as client:
+        response = client.get("/api/stats")
+    assert response.status_code == 500
+    assert response.json() == {"error": "Internal error: the request failed; the server log has the details."}

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException
 
 from indexer.structure import pair_parts
 
-from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Results, Searcher
+from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Results, Searcher, document_to_dict
 from ..searcher import SortOrder
 
 HERE = Path(__file__).parent
@@ -259,6 +259,11 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
         message = "; ".join(f"{err['loc'][-1]}: {err['msg']}" for err in exc.errors())
         return error(request, 422, message)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # A bug, not a user error: still an answer in the API's shape, never a bare traceback.
+        return error(request, 500, "Internal error: the request failed; the server log has the details.")
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         return error(request, exc.status_code, str(exc.detail))
@@ -295,8 +300,7 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
         """One whole document with its question/answer pairs, as `vraagbaak show --json`."""
         with shared.use() as searcher:
             document = searcher.document(doc_id)
-        pairs = pair_parts(document.question, document.answer)
-        return JSONResponse({**document.to_dict(), "pairs": [pair.to_dict() for pair in pairs]})
+        return JSONResponse(document_to_dict(document))
 
     @app.get("/api/stats", responses={503: ERROR_RESPONSES[503]})
     def api_stats() -> JSONResponse:
