@@ -46,7 +46,7 @@ STEM_OVERRIDES = dict(tuple(line.split()) for line in read_data("stem_overrides.
 
 @lru_cache(maxsize=1)
 def analysis_version() -> str:
-    """A fingerprint of the chain: its code version plus the stop word and override lists."""
+    """A fingerprint of the chain: its code version plus the contents of its data files."""
     digest = hashlib.sha1()
     for name in DATA_FILES:
         digest.update(data_bytes(name))

@@ -89,7 +89,9 @@ def discover(sources: Iterable[str | os.PathLike[str]]) -> tuple[list[SourceFile
     problems: list[Problem] = []
     for source in sources:
         path = Path(source)
-        if path.is_file():
+        if path.is_file() and path.suffix.lower() not in SEED_SUFFIXES + JSONL_SUFFIXES:
+            problems.append(Problem(str(path), "not a seed (.txt) or JSON Lines (.jsonl) file"))
+        elif path.is_file():
             found.append(SourceFile(path, path.parent))
         elif path.is_dir():
             found.extend(_walk(path, problems))
@@ -169,7 +171,7 @@ def parse_source(source: SourceFile, data: bytes) -> tuple[list[Document], list[
         doc_id = source.relative.rsplit(".", 1)[0]
         document, notes = parse_seed(text, doc_id=doc_id, source=source.relative)
     except DocumentParseError as err:
-        return [], [Problem(err.path, err.reason, err.line)]
+        return [], [Problem(path, err.reason, err.line)]
     problems = [Problem(path, note, indexed=True) for note in notes]
     if encoding_problem:
         problems.insert(0, Problem(path, encoding_problem, indexed=True))
@@ -270,7 +272,7 @@ def _clean_str(value: Any) -> str | None:
 
 
 def parse_seed(text: str, doc_id: str, source: str) -> tuple[Document, list[str]]:
-    """Parse a seed text (see ARCHITECTURE.md) into a Document and notes on what was odd."""
+    """Parse a seed text (the format is in the README) into a Document and notes on what was odd."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
     marker = _find_line(lines, QUESTION_MARKER)
     header_end = marker if marker is not None else _header_length(lines)

@@ -10,7 +10,6 @@ from functools import lru_cache
 from indexer.analysis import WORD_RUN_RE, word_terms, words
 from indexer.structure import answered_question
 
-SECTIONS = ("title", "question", "answer")
 MAX_PASSAGES = 3
 PASSAGE_CHARS = 260
 _SENTENCE_END_RE = re.compile(r"(?<=[.?!;])\s+|\n+")

@@ -1,4 +1,4 @@
-"""The Dutch analysis chain against the phenomena table of ARCHITECTURE.md."""
+"""The Dutch analysis chain against the phenomena table of ../shared/docs/ARCHITECTURE.md."""
 
 from __future__ import annotations
 

@@ -259,3 +259,11 @@ def test_office_in_readable_case_keeps_possessive_s_small():
     from indexer.parse import readable_office
 
     assert readable_office("MINISTER VAN MIDDENSTAND, ZELFSTANDIGEN, KMO'S") == "Minister van Middenstand, Zelfstandigen, Kmo's"
+
+
+def test_an_explicit_file_of_another_kind_is_reported_not_indexed(tmp_path: Path):
+    notes = tmp_path / "notes.md"
+    notes.write_text("# niet een vraag")
+    files, problems = discover([notes])
+    assert files == []
+    assert [p.reason for p in problems] == ["not a seed (.txt) or JSON Lines (.jsonl) file"]
