@@ -191,13 +191,22 @@ def make_queries(corpus: Path, count: int, seed: int = 42) -> list[str]:
 # --- measuring ---------------------------------------------------------------------------------------
 
 def build_in_subprocess(name: str, corpus: Path, folder: Path) -> dict[str, float]:
-    """Build in a fresh process, so peak memory and CPU time are the build's own."""
+    """Build in a fresh process, so peak memory and CPU time are the build's own.
+
+    Peak memory comes from /usr/bin/time when it is there: a child forked from this (large) process
+    would otherwise inherit its peak, since Linux keeps ru_maxrss across exec.
+    """
     shutil.rmtree(folder, ignore_errors=True)
-    output = subprocess.run(
-        [sys.executable, __file__, "_build", name, str(corpus), str(folder)],
-        check=True, capture_output=True, text=True, cwd=REPO,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    command = [sys.executable, __file__, "_build", name, str(corpus), str(folder)]
+    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    if timer:
+        command = [timer, "-f", "MAXRSS_KB %M", *command]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=REPO)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    peaks = re.findall(r"MAXRSS_KB (\d+)", done.stderr)
+    if peaks:
+        figures["peak_mb"] = int(peaks[-1]) / 1024
+    return figures
 
 
 def _build_here(name: str, corpus: str, folder: str) -> None:
