@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
-from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, Token, Tokenizer
 
 from .compounds import is_known_word, split_compound
 from .textdata import data_bytes, fold, read_data
@@ -294,13 +294,13 @@ def word_terms(word: str, whole: bool = False) -> tuple[str, ...]:
     return tuple(terms)
 
 
-def dutch_analyzer():  # type: ignore[no-untyped-def]
+def dutch_analyzer() -> CompositeAnalyzer:
     """The analysis chain for the question, answer and title fields."""
     return (DutchTokenizer() | LowercaseFilter() | StopMarkFilter() | AccentFoldFilter() | DutchStemFilter()
             | CompoundFilter())
 
 
-def name_analyzer():  # type: ignore[no-untyped-def]
+def name_analyzer() -> CompositeAnalyzer:
     """For names, offices and themes: words lower-cased and folded, nothing removed or stemmed."""
     return DutchTokenizer() | LowercaseFilter() | AccentFoldFilter()
 

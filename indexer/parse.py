@@ -209,7 +209,11 @@ def _parse_jsonl(source: SourceFile, data: bytes) -> tuple[list[Document], list[
             continue
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            documents.append(parse_record(json.loads(line), source=f"{source.relative}:{number}"))
+            record = json.loads(line)
+            document = parse_record(record, source=f"{source.relative}:{number}")
+            documents.append(document)
+            if record.get("date") and document.date is None:
+                problems.append(Problem(path, f"unreadable date {record['date']!r}", number, indexed=True))
         except UnicodeDecodeError:
             problems.append(Problem(path, "line is not valid UTF-8", number))
         except json.JSONDecodeError as err:

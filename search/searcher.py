@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, Literal
 
 from whoosh import query as wq
@@ -173,7 +172,7 @@ class Searcher:
     def __enter__(self) -> "Searcher":
         return self
 
-    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:

@@ -36,6 +36,7 @@ def key_terms(reader: Any, document: Document, count: int = KEY_TERMS) -> list[K
     """The `count` most significant terms of `document`, best first."""
     frequency: Counter[str] = Counter()
     surface: dict[str, Counter[str]] = {}
+    # The title counts twice: it names the subject in few words, as its field weight does in search.
     for text in (document.title, document.title, document.question, document.answer or ""):
         for token in dutch_analyzer()(text, positions=True, chars=True, mode="index"):
             term = token.text

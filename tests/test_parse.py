@@ -267,3 +267,11 @@ def test_an_explicit_file_of_another_kind_is_reported_not_indexed(tmp_path: Path
     files, problems = discover([notes])
     assert files == []
     assert [p.reason for p in problems] == ["not a seed (.txt) or JSON Lines (.jsonl) file"]
+
+
+def test_jsonl_record_with_an_unreadable_date_is_indexed_and_reported(tmp_path: Path):
+    path = tmp_path / "dates.jsonl"
+    path.write_text('{"id": "a", "question": "Hoeveel?", "date": "binnenkort"}\n', encoding="utf-8")
+    [doc], [problem] = parse_file(path)
+    assert doc.date is None
+    assert (problem.line, problem.reason, problem.indexed) == (1, "unreadable date 'binnenkort'", True)
