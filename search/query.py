@@ -307,8 +307,8 @@ class _Compiler:
         exact = node.kind == "phrase"
         fields = (node.field,) if node.field else TEXT_FIELDS
         clauses = []
+        positions = _analyze(node.text, exact)
         for fieldname in fields:
-            positions = _analyze(node.text, exact)
             q = _positions_query(fieldname, positions, exact)
             if q is None:
                 continue
