@@ -265,7 +265,8 @@ class Searcher:
         if not group:
             return hit
         key = self._question_keys()[whoosh_hit.docnum]
-        if key not in self._shared_keys():
+        # Cheap, and never too few: the count may include deleted documents, never misses a copy.
+        if self._searcher.doc_frequency("question_key", key) < 2:
             return hit
         return dataclasses.replace(hit, also_asked=self._same_question(key, hit.id))
 
@@ -275,16 +276,9 @@ class Searcher:
     def _question_keys(self) -> Any:
         # Opening a column reads its whole offset table: once per searcher, not once per hit.
         if self._keys_for is not self._searcher:
-            reader = self._searcher.reader()
-            self._keys = reader.column_reader("question_key")
-            self._shared = {key for key, n in _column_counts(reader, "question_key", list(reader.all_doc_ids())).items() if n > 1}
+            self._keys = self._searcher.reader().column_reader("question_key")
             self._keys_for = self._searcher
         return self._keys
-
-    def _shared_keys(self) -> set[str]:
-        """The question keys more than one document has (questions sent to several ministers)."""
-        self._question_keys()
-        return self._shared
 
     def _same_question(self, key: str | None, doc_id: str) -> tuple[tuple[str, str | None], ...]:
         """Other documents with the same question text: (id, minister) pairs, by date."""
