@@ -113,6 +113,12 @@ def pair_parts(question: str, answer: str | None) -> list[Pair]:
     return pairs
 
 
+def question_intro(question: str, pairs: list[Pair]) -> str:
+    """The question's opening, before its first numbered sub-question (shown once above the pairs)."""
+    first = min((part.start for pair in pairs for part in pair.questions), default=0)
+    return question[:first].strip()
+
+
 def answered_question(question: str, answer: str | None, offset: int) -> str | None:
     """The text of the sub-question(s) the answer part at character `offset` answers, if known."""
     for pair in pair_parts(question, answer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from indexer.document import Document
-from indexer.structure import pair_parts
+from indexer.structure import pair_parts, question_intro
 
 from .highlight import Passage
 from .searcher import Hit, IndexStats, Results
@@ -133,10 +133,10 @@ def format_document(document: Document, color: bool = False) -> str:
         lines.append(document.answer if document.answer else "(not answered)")
         return "\n".join(lines)
     # Pair by pair: each numbered sub-question, then the part of the answer that answers it.
-    first = min(q.start for pair in pairs for q in pair.questions)
     lines += ["", strong("QUESTION")]
-    if document.question[:first].strip():
-        lines.append(document.question[:first].strip())
+    intro = question_intro(document.question, pairs)
+    if intro:
+        lines.append(intro)
     for pair in pairs:
         numbers = "+".join(map(str, pair.numbers))
         lines += ["", strong(f"QUESTION {numbers}")]

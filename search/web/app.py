@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from indexer.structure import pair_parts
+from indexer.structure import pair_parts, question_intro
 
 from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Results, Searcher, document_to_dict
 from ..searcher import SortOrder
@@ -327,9 +327,7 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
             document = searcher.document(doc_id)
             similar = searcher.similar(doc_id, limit=SIMILAR_ON_PAGE)
         pairs = pair_parts(document.question, document.answer)
-        # The question's opening, before its first numbered sub-question, is shown once above the pairs.
-        first = min((part.start for pair in pairs for part in pair.questions), default=0)
         return page(request, "document.html", document=document, pairs=pairs,
-                    intro=document.question[:first].strip(), similar=similar)
+                    intro=question_intro(document.question, pairs), similar=similar)
 
     return app
