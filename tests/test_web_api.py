@@ -157,6 +157,8 @@ def test_document_ids_are_looked_up_in_the_index_never_on_disk(client: TestClien
         ("/api/search?q=trein&sort=newest", "sort"),
         ("/api/search?q=trein&answered=maybe", "answered"),
         ("/api/search?q=trein&from=last+week", "from"),
+        ("/api/search?q=trein&from=2024-13", "from"),
+        ("/api/search?q=trein&to=2024-02-30", "to"),
         ("/api/search?q=" + "trein+" * 100, "q"),
         (f"/api/documents/{FLEMISH_ID}/similar?limit=101", "limit"),
     ],

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from indexer.structure import pair_parts, question_intro
 
 from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Results, Searcher, document_to_dict
+from ..query import Filters
 from ..searcher import SortOrder
 
 HERE = Path(__file__).parent
@@ -108,6 +109,11 @@ def search_params(
     facets: Annotated[bool, Query(description="Count all matches per theme, minister, questioner and year.")] = False,
     group: Annotated[bool, Query(description="One hit for a question sent to several ministers.")] = True,
 ) -> SearchParams:
+    for name, value in (("from", date_from), ("to", date_to)):
+        try:  # the right shape can still be no date (2024-13): that is a bad parameter too
+            Filters(date_from=value).queries()
+        except QuerySyntaxError as err:
+            raise RequestValidationError([{"loc": ("query", name), "msg": str(err), "type": "value_error"}]) from err
     return SearchParams(q, page, limit, thema, minister, van, date_from, date_to, answered, sort, facets, group)
 
 
