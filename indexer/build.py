@@ -106,7 +106,6 @@ def build_index(
                     "files": build.manifest_files,
                 }
                 store.publish(root, build.generation, manifest)
-                build.published = True
         except BaseException as err:
             build.abandon()
             if isinstance(err, OSError):
@@ -155,7 +154,6 @@ class _Build:
         self.owner: dict[str, str] = {}
         self.manifest_files: dict[str, dict[str, Any]] = {}
         self.generation: Path | None = None
-        self.published = False
         self.unreadable: list[str] = []
         self.writer: whoosh.writing.IndexWriter | None = None
         self.added = self.updated = self.removed = self.unchanged = 0
@@ -257,13 +255,14 @@ class _Build:
         return self.writer
 
     def abandon(self) -> None:
-        """Throw away the generation after a failure, unless it was already published (live)."""
+        """Throw away the generation after a failure, unless it became the live one (a failure
+        after the swap, while syncing, must not delete the index readers now use)."""
         if self.writer is not None:
             try:
                 self.writer.cancel()
             except Exception:  # noqa: BLE001 - the original error is the one worth raising
                 pass
-        if self.generation is not None and not self.published:
+        if self.generation is not None and store.live_name(self.root) != self.generation.name:
             shutil.rmtree(self.generation, ignore_errors=True)
 
 

@@ -58,6 +58,14 @@ def current_generation(index_dir: str | os.PathLike[str]) -> Generation:
     return generation
 
 
+def live_name(index_dir: Path) -> str | None:
+    """The name of the live generation, or None when there is none (yet)."""
+    try:
+        return (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
 def live_generation(index_dir: str | os.PathLike[str]) -> Generation:
     """The live generation of `index_dir`, whatever code built it; IndexNotFound if none."""
     root = Path(index_dir)

@@ -264,3 +264,22 @@ def test_stats_count_only_live_documents_after_an_update(corpus: Path, tmp_path:
         stats = searcher.stats()
         assert stats.documents == N - 1
         assert stats.answered == N - 2  # the Flemish seed was answered, 184505 never was
+
+
+def test_a_failure_after_the_swap_keeps_the_new_live_index(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    build_index([corpus], tmp_path / "ix")
+    real_fsync_dir = store._fsync_dir
+    calls = []
+
+    def fsync_dir(path: Path) -> None:
+        calls.append(path)
+        if path == tmp_path / "ix":  # the last step of publishing, after CURRENT was replaced
+            raise KeyboardInterrupt
+        real_fsync_dir(path)
+
+    monkeypatch.setattr(store, "_fsync_dir", fsync_dir)
+    with pytest.raises(KeyboardInterrupt):
+        build_index([corpus], tmp_path / "ix", rebuild=True)
+    monkeypatch.undo()
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.stats().documents == N
