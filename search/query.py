@@ -378,11 +378,11 @@ class Filters:
         """The filters as queries. With `is_facet_value`, a name given exactly as a facet lists it
         ("Minister van Justitie") selects exactly that value, so a drill-down count is exact."""
         queries = []
-        for field, value in (("theme", self.theme), ("minister", self.minister), ("questioner", self.questioner)):
-            if value and is_facet_value is not None and is_facet_value(field, value):
-                queries.append(wq.Term(f"{field}_facet", value))
+        for name, value in (("theme", self.theme), ("minister", self.minister), ("questioner", self.questioner)):
+            if value and is_facet_value is not None and is_facet_value(name, value):
+                queries.append(wq.Term(f"{name}_facet", value))
             elif value:
-                queries.append(filter_query(field, value))
+                queries.append(filter_query(name, value))
         if self.date_from or self.date_to:
             low = self.date_from.isoformat() if isinstance(self.date_from, dt.date) else (self.date_from or "")
             high = self.date_to.isoformat() if isinstance(self.date_to, dt.date) else (self.date_to or "")
