@@ -118,6 +118,32 @@ def words(text: str) -> Iterator[Word]:
                 yield joiner.join(p[0] for p in parts), first_pos, parts[0][1], parts[-1][2], True
 
 
+def term_positions(text: str) -> dict[str, list[int]]:
+    """Each index term of `text` with its positions: what `dutch_analyzer()` indexes, by the cached
+    per-word path (`word_terms`). Indexing's inner loop, so the common case — a run of letters or
+    digits that is one word — skips the general tokenizer."""
+    positions: dict[str, list[int]] = {}
+    pos = 0
+    for match in WORD_RUN_RE.finditer(text):
+        run = match.group()
+        if run.isalnum():
+            for term in word_terms(run):
+                found = positions.get(term)
+                if found is None:
+                    positions[term] = [pos]
+                else:
+                    found.append(pos)
+            pos += 1
+            continue
+        last = -1
+        for word, offset, _, _, whole in words(run):
+            for term in word_terms(word, whole):
+                positions.setdefault(term, []).append(pos + offset)
+            last = max(last, offset)
+        pos += last + 1
+    return positions
+
+
 def _set(token: Token, text: str, pos: int, start: int, end: int, keeporiginal: bool) -> None:
     token.text = text
     token.boost = 1.0

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import whoosh.index
-import whoosh.writing
 
 from . import store
 from .analysis import analysis_version
@@ -26,6 +25,7 @@ from .document import Document
 from .errors import DocumentParseError, IndexNotFound, IndexProblem
 from .parse import Problem, SourceFile, discover, parse_source, read_bytes
 from .schema import build_schema, document_fields
+from .writer import FastSegmentWriter
 
 DEFAULT_SOURCES = ("seeds",)
 KEY_SEPARATOR = "::"
@@ -155,7 +155,7 @@ class _Build:
         self.manifest_files: dict[str, dict[str, Any]] = {}
         self.generation: Path | None = None
         self.unreadable: list[str] = []
-        self.writer: whoosh.writing.IndexWriter | None = None
+        self.writer: FastSegmentWriter | None = None
         self.added = self.updated = self.removed = self.unchanged = 0
 
     def run(self, files: list[SourceFile], problems: list[Problem]) -> None:
@@ -242,7 +242,7 @@ class _Build:
         else:
             self.added += 1
 
-    def _writer(self) -> whoosh.writing.IndexWriter:
+    def _writer(self) -> FastSegmentWriter:
         if self.writer is None:
             self.generation = store.new_generation_path(self.root)
             if self.previous is None:
@@ -251,7 +251,7 @@ class _Build:
             else:
                 store.clone_generation(self.previous.path, self.generation)
                 index = whoosh.index.open_dir(str(self.generation))
-            self.writer = index.writer(limitmb=256)
+            self.writer = FastSegmentWriter(index)
         return self.writer
 
     def abandon(self) -> None:

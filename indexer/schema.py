@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any, Iterator
 
 from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
+from whoosh.formats import Positions
 
-from .analysis import dutch_analyzer, name_analyzer, word_terms, words
+from .analysis import dutch_analyzer, name_analyzer, term_positions
 from .document import Document
 from .structure import question_fingerprint
 
@@ -28,13 +28,24 @@ class DutchText(TEXT):
     """
 
     def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        positions: dict[str, list[int]] = defaultdict(list)
-        for word, pos, _, _, whole in words(value):
-            for term in word_terms(word, whole):
-                positions[term].append(pos)
-        encode, boost = self.format.encode, self.format.field_boost
-        for term, poslist in positions.items():
-            yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
+        boost = self.format.field_boost
+        for term, positions in term_positions(value).items():
+            yield term.encode("utf-8"), len(positions), len(positions) * boost, encode_positions(positions)
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """The posting value Whoosh's `Positions` format stores for these positions (its `encode`),
+    kept once per position for the many words that occur once in a field."""
+    if len(positions) == 1:
+        found = _SINGLE_POSITIONS.get(positions[0])
+        if found is None:
+            found = _SINGLE_POSITIONS[positions[0]] = _POSITIONS_FORMAT.encode(positions)
+        return found
+    return _POSITIONS_FORMAT.encode(positions)
+
+
+_POSITIONS_FORMAT = Positions()
+_SINGLE_POSITIONS: dict[int, bytes] = {}
 
 
 def build_schema() -> Schema:

@@ -1,0 +1,111 @@
+"""The fast segment writer writes the same index as Whoosh's own writer, read back term by term."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+import whoosh.index
+
+from indexer.parse import discover, parse_source, read_bytes
+from indexer.schema import build_schema, document_fields
+from indexer.writer import INLINE_LIMIT, FastSegmentWriter
+
+from .conftest import FIXTURE_SEEDS, FIXTURES
+
+COPIES = 6
+"""Enough copies of the fixture documents that common terms fill several 128-posting blocks."""
+
+
+def fixture_documents() -> list[Any]:
+    files, _ = discover([FIXTURE_SEEDS, FIXTURES / "records.jsonl"])
+    documents = []
+    for source in files:
+        parsed, _ = parse_source(source, read_bytes(source))
+        documents.extend(parsed)
+    return [dataclasses.replace(doc, id=f"{doc.id}-{copy}") for copy in range(COPIES) for doc in documents]
+
+
+def write(folder: Path, batches: list[list[Any]], fast: bool, deletions: list[str] = ()) -> Any:
+    folder.mkdir()
+    index = whoosh.index.create_in(str(folder), build_schema())
+    for number, batch in enumerate(batches):
+        writer = FastSegmentWriter(index) if fast else index.writer()
+        for document in batch:
+            writer.add_document(**document_fields(document))
+        if number == len(batches) - 1:
+            for doc_id in deletions:
+                writer.delete_by_term("id", doc_id)
+        writer.commit()
+    return whoosh.index.open_dir(str(folder))
+
+
+def contents(index: Any) -> dict[str, Any]:
+    """Everything a search reads: per term its statistics and postings, per document its fields."""
+    reader = index.reader()
+    terms = {}
+    for fieldname, text in reader.all_terms():
+        info = reader.term_info(fieldname, text)
+        postings = reader.postings(fieldname, text)
+        listed = [(reader.stored_fields(docnum)["id"], weight, value)
+                  for docnum, weight, value in _postings(postings)]
+        terms[(fieldname, text)] = (
+            info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight(),
+            sorted(listed),
+        )
+    documents = {reader.stored_fields(n)["id"]: (reader.stored_fields(n),
+                                                 {f: reader.doc_field_length(n, f) for f in ("title", "question", "answer")})
+                 for n in reader.all_doc_ids()}
+    return {"terms": terms, "documents": documents}
+
+
+def _postings(matcher: Any) -> list[tuple[int, float, bytes]]:
+    found = []
+    while matcher.is_active():
+        found.append((matcher.id(), matcher.weight(), matcher.value()))
+        matcher.next()
+    return found
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[Any]:
+    return fixture_documents()
+
+
+def test_one_segment_reads_back_like_whooshs_own(tmp_path: Path, documents: list[Any]) -> None:
+    whoosh_index = write(tmp_path / "whoosh", [documents], fast=False)
+    fast_index = write(tmp_path / "fast", [documents], fast=True)
+    expected, got = contents(whoosh_index), contents(fast_index)
+    assert got == expected
+    # Both storage forms were exercised: inlined rare terms and multi-block frequent ones.
+    frequencies = [stats[1] for stats in got["terms"].values()]
+    assert min(frequencies) <= INLINE_LIMIT and max(frequencies) > 128
+
+
+def test_updates_and_merges_read_back_like_whooshs_own(tmp_path: Path, documents: list[Any]) -> None:
+    half = len(documents) // 2
+    batches = [documents[:half], documents[half:]]
+    deletions = [documents[0].id, documents[half + 1].id]
+    whoosh_index = write(tmp_path / "whoosh", batches, fast=False, deletions=deletions)
+    fast_index = write(tmp_path / "fast", batches, fast=True, deletions=deletions)
+    assert contents(fast_index) == contents(whoosh_index)
+
+
+def test_search_over_inlined_postings_ranks_like_whoosh(tmp_path: Path, documents: list[Any]) -> None:
+    from whoosh.query import And, Or, Phrase, Term
+
+    whoosh_index = write(tmp_path / "whoosh", [documents], fast=False)
+    fast_index = write(tmp_path / "fast", [documents], fast=True)
+    queries = [
+        Or([Term("answer", "leerkracht"), Term("question", "digital"), Term("title", "onderwijs")]),
+        And([Term("answer", "kinderopvang"), Term("answer", "=de")]),
+        Phrase("answer", ["=de", "=minister"]),
+    ]
+    for query in queries:
+        for limit in (3, 10, None):
+            with whoosh_index.searcher() as a, fast_index.searcher() as b:
+                expected = [(hit["id"], round(hit.score, 5)) for hit in a.search(query, limit=limit)]
+                got = [(hit["id"], round(hit.score, 5)) for hit in b.search(query, limit=limit)]
+            assert got == expected, query
