@@ -120,27 +120,31 @@ def words(text: str) -> Iterator[Word]:
 
 def term_positions(text: str) -> dict[str, list[int]]:
     """Each index term of `text` with its positions: what `dutch_analyzer()` indexes, by the cached
-    per-word path (`word_terms`). Indexing's inner loop, so the common case — a run of letters or
-    digits that is one word — skips the general tokenizer."""
-    positions: dict[str, list[int]] = {}
+    per-word path (`word_terms`). Indexing's inner loop: the positions are gathered per distinct
+    word first (a text repeats its words), and a run of letters or digits that is one word — the
+    common case — skips the general tokenizer."""
+    by_word: dict[str | tuple[str, bool], list[int]] = {}
     pos = 0
-    for match in WORD_RUN_RE.finditer(text):
-        run = match.group()
+    for run in WORD_RUN_RE.findall(text):
         if run.isalnum():
-            for term in word_terms(run):
-                found = positions.get(term)
-                if found is None:
-                    positions[term] = [pos]
-                else:
-                    found.append(pos)
+            found = by_word.get(run)
+            if found is None:
+                by_word[run] = [pos]
+            else:
+                found.append(pos)
             pos += 1
             continue
         last = -1
         for word, offset, _, _, whole in words(run):
-            for term in word_terms(word, whole):
-                positions.setdefault(term, []).append(pos + offset)
+            by_word.setdefault((word, whole), []).append(pos + offset)
             last = max(last, offset)
         pos += last + 1
+    positions: dict[str, list[int]] = {}
+    for word, found in by_word.items():
+        for term in word_terms(word) if type(word) is str else word_terms(*word):
+            known = positions.get(term)
+            # The lists are shared between terms, never changed once placed: merge into a new one.
+            positions[term] = found if known is None else sorted(known + found)
     return positions
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from typing import Any
 
 from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
@@ -27,10 +27,31 @@ class DutchText(TEXT):
     positions are the same as the field's analyzer gives (tests/test_analysis.py checks it).
     """
 
-    def index(self, value: str, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
         boost = self.format.field_boost
-        for term, positions in term_positions(value).items():
-            yield term.encode("utf-8"), len(positions), len(positions) * boost, encode_positions(positions)
+        return [(term.encode("utf-8"), len(positions), len(positions) * boost, encode_positions(positions))
+                for term, positions in term_positions(value).items()]
+
+
+class NameText(TEXT):
+    """A TEXT field for names, offices and themes (`name_analyzer`), which repeat from document to
+    document: each distinct value is analysed once."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(analyzer=name_analyzer(), **kwargs)
+
+    def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+        if kwargs:
+            return list(super().index(value, **kwargs))
+        found = _NAME_POSTINGS.get(value)
+        if found is None:
+            if len(_NAME_POSTINGS) >= 50_000:
+                _NAME_POSTINGS.clear()
+            found = _NAME_POSTINGS[value] = list(super().index(value))
+        return found
+
+
+_NAME_POSTINGS: dict[str, list[tuple[bytes, int, float, bytes]]] = {}
 
 
 def encode_positions(positions: list[int]) -> bytes:
@@ -51,18 +72,17 @@ _SINGLE_POSITIONS: dict[int, bytes] = {}
 def build_schema() -> Schema:
     """The schema of a Vraagbaak index."""
     text = dutch_analyzer()
-    names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         source=ID(stored=True),
         title=DutchText(analyzer=text, stored=True),
         question=DutchText(analyzer=text, stored=True),
         answer=DutchText(analyzer=text, stored=True),
-        theme=TEXT(analyzer=names, stored=True),
-        questioner=TEXT(analyzer=names, stored=True),
+        theme=NameText(stored=True),
+        questioner=NameText(stored=True),
         # Indexed: the minister's name and office, so "minister:justitie" works; stored: the name.
-        minister=TEXT(analyzer=names, stored=True),
-        minister_name=TEXT(analyzer=names),
+        minister=NameText(stored=True),
+        minister_name=NameText(),
         office=STORED(),
         date=DATETIME(stored=True, sortable=True),
         number=ID(stored=True),

@@ -16,19 +16,28 @@ Whoosh's writer: the same terms, documents, weights, positions and statistics.
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import marshal
+import tempfile
 from array import array
-from typing import Any, Iterator
+from operator import itemgetter
+from pickle import dumps
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3TermInfo, _lenfield
 from whoosh.matching import ListMatcher
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length
+from whoosh.filedb.filetables import _lengths as _KEY_VALUE_LENGTHS
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 INLINE_LIMIT = 16
 """Terms in at most this many documents keep their postings in the term index."""
+POOL_LIMIT = 4_000_000
+"""Postings held in memory before they go to a temporary run file (a few hundred MB)."""
 Postings = tuple[list[int], list[float], list[bytes]]
-_BYTE_LENGTHS = [None] + [byte_to_length(b) for b in range(1, 256)]
+TermRecord = tuple[str, bytes, list[int], list[float], list[bytes]]
 
 
 class InlinedPostings(ListMatcher):
@@ -61,18 +70,23 @@ class VraagbaakCodec(W3Codec):
 class TermPool:
     """Postings grouped by field and term, in the order they arrive (document numbers ascending).
 
-    Implements the part of Whoosh's `PostingPool` interface that `SegmentWriter` uses.
+    Implements the part of Whoosh's `PostingPool` interface that `SegmentWriter` uses (`add`,
+    for postings merged in from other segments), plus `add_field` for a new document's field.
+    Past `limit` postings in memory, the pool writes them, sorted by term, to a temporary run
+    file and starts afresh; `terms()` merges the runs, so memory stays bounded however large
+    the corpus.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = POOL_LIMIT, folder: str | None = None) -> None:
         self.fields: dict[str, dict[bytes, Postings]] = {}
+        self.limit = limit
+        self.size = 0
+        self.folder = folder
+        self.runs: list[BinaryIO] = []
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, text, docnum, weight, value = item
-        try:
-            terms = self.fields[fieldname]
-        except KeyError:
-            terms = self.fields[fieldname] = {}
+        terms = self.fields.setdefault(fieldname, {})
         postings = terms.get(text)
         if postings is None:
             terms[text] = ([docnum], [weight], [value or b""])
@@ -80,18 +94,86 @@ class TermPool:
             postings[0].append(docnum)
             postings[1].append(weight)
             postings[2].append(value or b"")
+        self.size += 1
+        if self.size >= self.limit:
+            self._spill()
+
+    def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes]],
+                  boost: float) -> int:
+        """Add one document's postings for a field (`Field.index` output); return their frequency sum."""
+        terms = self.fields.setdefault(fieldname, {})
+        length = count = 0
+        for text, freq, weight, value in items:
+            length += freq
+            count += 1
+            postings = terms.get(text)
+            if postings is None:
+                terms[text] = ([docnum], [weight * boost], [value or b""])
+            else:
+                postings[0].append(docnum)
+                postings[1].append(weight * boost)
+                postings[2].append(value or b"")
+        self.size += count
+        if self.size >= self.limit:
+            self._spill()
+        return length
+
+    def terms(self) -> Iterator[TermRecord]:
+        """Every term with its postings, in (field, term) order, the runs merged in."""
+        if not self.runs:
+            return self._sorted_terms()
+        sources = [_read_run(run) for run in self.runs] + [self._sorted_terms()]
+        # Runs hold consecutive document numbers, earlier runs first: joining a term's lists in
+        # run order keeps them ascending (`heapq.merge` takes equal keys from earlier sources first).
+        merged = heapq.merge(*sources, key=_term_key)
+        return (_joined(group) for _, group in itertools.groupby(merged, key=_term_key))
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         """Every posting in (field, term, document) order, as Whoosh's pool gives them."""
-        for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
-            for text in sorted(terms):
-                ids, weights, values = terms[text]
-                for docnum, weight, value in zip(ids, weights, values):
-                    yield fieldname, text, docnum, weight, value
+        for fieldname, text, ids, weights, values in self.terms():
+            for docnum, weight, value in zip(ids, weights, values):
+                yield fieldname, text, docnum, weight, value
 
     def cleanup(self) -> None:
         self.fields = {}
+        for run in self.runs:
+            run.close()
+        self.runs = []
+
+    def _sorted_terms(self) -> Iterator[TermRecord]:
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for text in sorted(terms):
+                yield (fieldname, text, *terms[text])
+
+    def _spill(self) -> None:
+        run = tempfile.TemporaryFile(dir=self.folder)
+        for record in self._sorted_terms():
+            marshal.dump(record, run)
+        run.seek(0)
+        self.runs.append(run)
+        self.fields = {}
+        self.size = 0
+
+
+def _read_run(run: BinaryIO) -> Iterator[TermRecord]:
+    while True:
+        try:
+            yield marshal.load(run)
+        except EOFError:
+            return
+
+
+def _term_key(record: tuple[Any, ...]) -> tuple[str, bytes]:
+    return record[0], record[1]
+
+
+def _joined(group: Iterable[TermRecord]) -> TermRecord:
+    records = iter(group)
+    fieldname, text, ids, weights, values = next(records)
+    for _, _, more_ids, more_weights, more_values in records:
+        ids, weights, values = ids + more_ids, weights + more_weights, values + more_values
+    return fieldname, text, ids, weights, values
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -99,7 +181,42 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, codec=VraagbaakCodec(), **kwargs)
-        self.pool = TermPool()
+        self.pool = TermPool(folder=getattr(self.storage, "folder", None))
+        # Term vectors and spelling words need Whoosh's own path; no Vraagbaak field has them.
+        self._plain = not any(field.vector or field.separate_spelling() for _, field in self.schema.items())
+
+    def add_document(self, **fields: Any) -> None:
+        """Whoosh's `add_document`, handing each field's postings to the pool in one call."""
+        if not self._plain:
+            return super().add_document(**fields)
+        self._check_state()
+        schema, docnum, perdoc = self.schema, self.docnum, self.perdocwriter
+        docboost = self._doc_boost(fields)
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, names)
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, name, docboost)
+                    length = self.pool.add_field(name, docnum, field.index(value), boost)
+                    if not field.scorable:
+                        length = 0
+                stored = fields.get(f"_stored_{name}", value)
+                perdoc.add_field(name, field, stored if field.stored else None, length)
+                if field.column_type and stored is not None:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -112,45 +229,44 @@ class FastSegmentWriter(SegmentWriter):
 
 
 def _write_postings(fieldwriter: Any, schema: Any, pool: TermPool, lengths: Any, doccount: int) -> None:
-    for fieldname in sorted(pool.fields):
+    terms_file = fieldwriter._tindex
+    for fieldname, terms in itertools.groupby(pool.terms(), key=itemgetter(0)):
         if fieldname not in schema:
             continue
-        terms = pool.fields[fieldname]
         fieldwriter.start_field(fieldname, schema[fieldname])
-        field_lengths = _field_lengths(lengths, fieldname, doccount)
+        length_bytes = _length_bytes(lengths, fieldname, doccount)
         postwriter = fieldwriter._postwriter
         fieldformat = schema[fieldname].format
-        add_term = fieldwriter._tindex.add
         prefix = pack_ushort(fieldwriter._fieldid)
-        for text in sorted(terms):
-            ids, weights, values = terms[text]
+        for _, text, ids, weights, values in terms:
             if len(ids) <= INLINE_LIMIT:
-                terminfo = _inlined(ids, weights, values, field_lengths)
+                info = _inlined(ids, weights, values, length_bytes)
             else:
-                terminfo = _blocks(postwriter, fieldformat, ids, weights, values, field_lengths)
-            add_term(prefix + text, terminfo.to_bytes())
+                info = _blocks(postwriter, fieldformat, ids, weights, values, length_bytes).to_bytes()
+            _add_term(terms_file, prefix + text, info)
         fieldwriter.finish_field()
 
 
-def _field_lengths(lengths: Any, fieldname: str, doccount: int) -> list[int | None]:
-    """Every document's length of the field, as Whoosh's `doc_field_length` reads it back
-    (quantised to a byte; None when the field is empty or not scorable)."""
+def _length_bytes(lengths: Any, fieldname: str, doccount: int) -> list[int]:
+    """Every document's length of the field as stored, quantised to a byte (0: empty or not scorable)."""
     reader = lengths._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     if reader is None:
-        return [None] * doccount
-    return [_BYTE_LENGTHS[reader[docnum]] for docnum in range(doccount)]
+        return [0] * doccount
+    return [reader[docnum] for docnum in range(doccount)]
 
 
-def _inlined(ids: list[int], weights: list[float], values: list[bytes], field_lengths: list[int | None]) -> W3TermInfo:
-    terminfo = W3TermInfo()
-    _add_stats(terminfo, ids, array("f", weights), weights, field_lengths)
-    # Like Whoosh's blocks, only non-empty values are kept (fields without positions have none).
-    terminfo._inlined = (tuple(ids), tuple(array("f", weights)), tuple(v for v in values if v))
-    return terminfo
+def _inlined(ids: list[int], weights: list[float], values: list[bytes], length_bytes: list[int]) -> bytes:
+    """A term's `W3TermInfo.to_bytes()` with its postings inlined: the statistics `add_block`
+    gathers, then the postings as `set_inlined` keeps them (only non-empty values, as in blocks)."""
+    stored_weights = array("f", weights)
+    known = [b for b in map(length_bytes.__getitem__, ids) if b]
+    header = _TERM_INFO.pack(True, sum(stored_weights), len(ids), min(known) if known else 0,
+                             max(known) if known else _NO_LENGTH, max(0, max(weights)), ids[0], ids[-1])
+    return header + dumps((tuple(ids), tuple(stored_weights), tuple(v for v in values if v)), 2)
 
 
 def _blocks(postwriter: Any, fieldformat: Any, ids: list[int], weights: list[float], values: list[bytes],
-            field_lengths: list[int | None]) -> W3TermInfo:
+            length_bytes: list[int]) -> W3TermInfo:
     """Write a long posting list in Whoosh's blocks, filling each block's buffers at once."""
     postwriter.start_postings(fieldformat, W3TermInfo())
     size = postwriter._blocklimit
@@ -163,20 +279,22 @@ def _blocks(postwriter: Any, fieldformat: Any, ids: list[int], weights: list[flo
         postwriter._weights = array("f", block_weights)
         postwriter._values = [v for v in values[start:start + size] if v]
         postwriter._maxweight = max(0, max(block_weights))
-        known = [length for length in map(field_lengths.__getitem__, block_ids) if length]
-        postwriter._minlength = min(known) if known else None
-        postwriter._maxlength = max(known) if known else 0
+        known = [b for b in map(length_bytes.__getitem__, block_ids) if b]
+        postwriter._minlength = byte_to_length(min(known)) if known else None
+        postwriter._maxlength = byte_to_length(max(known)) if known else 0
     return postwriter.finish_postings()
 
 
-def _add_stats(terminfo: W3TermInfo, ids: list[int], stored_weights: array, weights: list[float],
-               field_lengths: list[int | None]) -> None:
-    # The same statistics `W3TermInfo.add_block` gathers from a block of Whoosh's writer.
-    known = [length for length in map(field_lengths.__getitem__, ids) if length]
-    terminfo._weight = sum(stored_weights)
-    terminfo._df = len(ids)
-    terminfo._minlength = min(known) if known else None
-    terminfo._maxlength = max(known) if known else 0
-    terminfo._maxweight = max(0, max(weights))
-    terminfo._minid = ids[0]
-    terminfo._maxid = ids[-1]
+def _add_term(terms_file: Any, key: bytes, value: bytes) -> None:
+    # `OrderedHashWriter.add` in one write; keys arrive sorted, so its order check is not needed.
+    dbfile = terms_file.dbfile
+    position = dbfile.tell()
+    terms_file.index.append(position)
+    dbfile.write(_KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value)
+    hashed = terms_file.hashfn(key)
+    terms_file.buckets[hashed & 255].append((hashed, position))
+    terms_file.lastkey = key
+
+
+_TERM_INFO = W3TermInfo._struct
+_NO_LENGTH = length_to_byte(0)

@@ -28,11 +28,13 @@ def fixture_documents() -> list[Any]:
     return [dataclasses.replace(doc, id=f"{doc.id}-{copy}") for copy in range(COPIES) for doc in documents]
 
 
-def write(folder: Path, batches: list[list[Any]], fast: bool, deletions: list[str] = ()) -> Any:
+def write(folder: Path, batches: list[list[Any]], fast: bool, deletions: list[str] = (), pool_limit: int = 0) -> Any:
     folder.mkdir()
     index = whoosh.index.create_in(str(folder), build_schema())
     for number, batch in enumerate(batches):
         writer = FastSegmentWriter(index) if fast else index.writer()
+        if pool_limit:
+            writer.pool.limit = pool_limit
         for document in batch:
             writer.add_document(**document_fields(document))
         if number == len(batches) - 1:
@@ -74,29 +76,51 @@ def documents() -> list[Any]:
     return fixture_documents()
 
 
-def test_one_segment_reads_back_like_whooshs_own(tmp_path: Path, documents: list[Any]) -> None:
-    whoosh_index = write(tmp_path / "whoosh", [documents], fast=False)
-    fast_index = write(tmp_path / "fast", [documents], fast=True)
-    expected, got = contents(whoosh_index), contents(fast_index)
-    assert got == expected
+@pytest.fixture(scope="module")
+def batches(documents: list[Any]) -> list[list[Any]]:
+    """The documents in two commits, as an update adds to an existing index."""
+    half = len(documents) // 2
+    return [documents[:half], documents[half:]]
+
+
+@pytest.fixture(scope="module")
+def deletions(batches: list[list[Any]]) -> list[str]:
+    return [batches[0][0].id, batches[1][1].id]
+
+
+@pytest.fixture(scope="module")
+def whoosh_one(tmp_path_factory: pytest.TempPathFactory, documents: list[Any]) -> Any:
+    return write(tmp_path_factory.mktemp("whoosh") / "one", [documents], fast=False)
+
+
+@pytest.fixture(scope="module")
+def whoosh_two(tmp_path_factory: pytest.TempPathFactory, batches: list[list[Any]], deletions: list[str]) -> dict[str, Any]:
+    return contents(write(tmp_path_factory.mktemp("whoosh") / "two", batches, fast=False, deletions=deletions))
+
+
+def test_one_segment_reads_back_like_whooshs_own(tmp_path: Path, documents: list[Any], whoosh_one: Any) -> None:
+    got = contents(write(tmp_path / "fast", [documents], fast=True))
+    assert got == contents(whoosh_one)
     # Both storage forms were exercised: inlined rare terms and multi-block frequent ones.
     frequencies = [stats[1] for stats in got["terms"].values()]
     assert min(frequencies) <= INLINE_LIMIT and max(frequencies) > 128
 
 
-def test_updates_and_merges_read_back_like_whooshs_own(tmp_path: Path, documents: list[Any]) -> None:
-    half = len(documents) // 2
-    batches = [documents[:half], documents[half:]]
-    deletions = [documents[0].id, documents[half + 1].id]
-    whoosh_index = write(tmp_path / "whoosh", batches, fast=False, deletions=deletions)
-    fast_index = write(tmp_path / "fast", batches, fast=True, deletions=deletions)
-    assert contents(fast_index) == contents(whoosh_index)
+def test_updates_and_merges_read_back_like_whooshs_own(tmp_path: Path, batches: list[list[Any]],
+                                                       deletions: list[str], whoosh_two: dict[str, Any]) -> None:
+    assert contents(write(tmp_path / "fast", batches, fast=True, deletions=deletions)) == whoosh_two
 
 
-def test_search_over_inlined_postings_ranks_like_whoosh(tmp_path: Path, documents: list[Any]) -> None:
+def test_postings_spilled_to_run_files_read_back_the_same(tmp_path: Path, batches: list[list[Any]],
+                                                          deletions: list[str], whoosh_two: dict[str, Any]) -> None:
+    # A limit this small makes a run of every few documents, and of the first segment when merged.
+    fast_index = write(tmp_path / "fast", batches, fast=True, deletions=deletions, pool_limit=5_000)
+    assert contents(fast_index) == whoosh_two
+
+
+def test_search_over_inlined_postings_ranks_like_whoosh(tmp_path: Path, documents: list[Any], whoosh_one: Any) -> None:
     from whoosh.query import And, Or, Phrase, Term
 
-    whoosh_index = write(tmp_path / "whoosh", [documents], fast=False)
     fast_index = write(tmp_path / "fast", [documents], fast=True)
     queries = [
         Or([Term("answer", "leerkracht"), Term("question", "digital"), Term("title", "onderwijs")]),
@@ -105,7 +129,7 @@ def test_search_over_inlined_postings_ranks_like_whoosh(tmp_path: Path, document
     ]
     for query in queries:
         for limit in (3, 10, None):
-            with whoosh_index.searcher() as a, fast_index.searcher() as b:
+            with whoosh_one.searcher() as a, fast_index.searcher() as b:
                 expected = [(hit["id"], round(hit.score, 5)) for hit in a.search(query, limit=limit)]
                 got = [(hit["id"], round(hit.score, 5)) for hit in b.search(query, limit=limit)]
             assert got == expected, query
