@@ -27,7 +27,7 @@ import gzip
 import math
 import re
 import sys
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -69,6 +69,16 @@ class Lexicon:
     def is_name(self, word: str) -> bool:
         return word in self.names
 
+    @cached_property
+    def longest(self) -> dict[str, int]:
+        """For each word beginning (its first MIN_PART letters), the length of the longest word with it."""
+        longest: dict[str, int] = {}
+        for word in self.counts:
+            start = word[:MIN_PART]
+            if len(word) > longest.get(start, 0):
+                longest[start] = len(word)
+        return longest
+
 
 @lru_cache(maxsize=1)
 def _lexicon() -> Lexicon:
@@ -95,9 +105,10 @@ def split_compound(word: str) -> tuple[str, ...]:
     # best[m][i]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts.
     best: list[list[tuple[float, tuple[str, ...]] | None]] = [[None] * (n + 1) for _ in range(MAX_PARTS + 1)]
     best[0][n] = (0.0, ())
-    counts = lexicon.counts
+    counts, longest = lexicon.counts, lexicon.longest
     for i in range(n - MIN_PART, -1, -1):
-        for j in range(i + MIN_PART, n + 1):
+        # Only cuts as long as some lexicon word with the same beginning can be in the lexicon.
+        for j in range(i + MIN_PART, min(n, i + longest.get(word[i:i + MIN_PART], 0)) + 1):
             part = word[i:j]
             if part not in counts or part in NON_PARTS:  # most cuts: a plain dict miss
                 continue
