@@ -252,7 +252,8 @@ def cold_start(index_dir: Path, whoosh_dir: Path, word: str, runs: int) -> dict[
     return {name: statistics.median(values) for name, values in timings.items()}
 
 
-def run_scale(scale: int, seeds: Path, work: Path, names: Iterable[str], repeat: int, query_count: int) -> dict[str, Any]:
+def run_scale(scale: int, seeds: Path, work: Path, names: Iterable[str], repeat: int, query_count: int,
+              reuse: bool = False) -> dict[str, Any]:
     corpus = work / f"corpus-{scale}.jsonl"
     documents = write_corpus(seeds, scale, corpus)
     queries = make_queries(corpus, query_count)
@@ -263,7 +264,14 @@ def run_scale(scale: int, seeds: Path, work: Path, names: Iterable[str], repeat:
     for round_ in range(repeat):
         for name in names:  # interleaved: A B A B
             folder = work / f"{name}-{scale}"
-            builds[name].append(build_in_subprocess(name, corpus, folder))
+            figures = folder.with_suffix(".build.json")
+            if reuse and round_ == 0 and figures.exists():
+                # An earlier run's index and build figures (--work DIR --reuse): the large scales take
+                # long enough to build that query timing is worth redoing without rebuilding.
+                builds[name].append(json.loads(figures.read_text()))
+            else:
+                builds[name].append(build_in_subprocess(name, corpus, folder))
+                figures.write_text(json.dumps(builds[name][-1]))
             searcher = engine(name)
             searcher.open(folder)
             latencies(searcher, queries[:20], True)  # warm up caches and the lexicon
@@ -323,11 +331,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "speed.json")
+    parser.add_argument("--work", type=Path, help="keep corpora and indexes in this folder (default: a temporary one)")
+    parser.add_argument("--reuse", action="store_true", help="with --work: reuse the indexes and build figures found there")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="vraagbaak-speed-") as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         for scale in args.scales:
-            results.append(run_scale(scale, args.seeds, Path(tmp), args.engines, args.repeat, args.queries))
+            results.append(run_scale(scale, args.seeds, work, args.engines, args.repeat, args.queries, args.reuse))
             print("\n" + markdown(results[-1]) + "\n", flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"machine": os.uname().nodename, "results": results}, indent=1))
