@@ -134,11 +134,10 @@ def term_positions(text: str) -> dict[str, list[int]]:
                 found.append(pos)
             pos += 1
             continue
-        last = -1
-        for word, offset, _, _, whole in words(run):
+        run_words, width = _run_words(run)
+        for word, offset, whole in run_words:
             by_word.setdefault((word, whole), []).append(pos + offset)
-            last = max(last, offset)
-        pos += last + 1
+        pos += width
     positions: dict[str, list[int]] = {}
     for word, found in by_word.items():
         for term in word_terms(word) if type(word) is str else word_terms(*word):
@@ -146,6 +145,14 @@ def term_positions(text: str) -> dict[str, list[int]]:
             # The lists are shared between terms, never changed once placed: merge into a new one.
             positions[term] = found if known is None else sorted(known + found)
     return positions
+
+
+@lru_cache(maxsize=100_000)
+def _run_words(run: str) -> tuple[tuple[tuple[str, int, bool], ...], int]:
+    """The words of one run of joined characters ("700.000", "e-mail", "verbeteren.Het") with
+    their positions in it, and how many positions it takes; runs like these recur."""
+    found = tuple((word, pos, whole) for word, pos, _, _, whole in words(run))
+    return found, max((pos for _, pos, _ in found), default=-1) + 1
 
 
 def _set(token: Token, text: str, pos: int, start: int, end: int, keeporiginal: bool) -> None:
