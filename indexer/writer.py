@@ -5,10 +5,11 @@ one method call after another (`add_postings` → `add` → `add_posting`, plus 
 per posting) before the codec writes it; profiled, that was two thirds of a Vraagbaak build. This
 writer keeps Whoosh's own document path (stored fields, lengths, columns, deletions, merges) and
 replaces only the postings: they are grouped by field and term as they arrive, in memory, and each
-term's list is written whole with the same codec (`W3Codec`) in the same on-disk format. Terms in
-at most `INLINE_LIMIT` documents — most of a Dutch vocabulary — are stored inside the term index
-instead of the postings file, a form Whoosh reads natively (`W3TermInfo` "inlined" postings, which
-Whoosh's own writer cannot produce: its inline path calls a method that does not exist).
+term's list is written whole with Whoosh's codec in its on-disk format. Terms in at most
+`INLINE_LIMIT` documents — most of a Dutch vocabulary — are stored inside the term index instead
+of the postings file, a form Whoosh reads natively (`W3TermInfo` "inlined" postings, which
+Whoosh's own writer cannot produce: its inline path calls a method that does not exist; see
+codec.py for how they are read).
 
 tests/test_writer.py checks that an index written this way reads back exactly like one written by
 Whoosh's writer: the same terms, documents, weights, positions and statistics.
@@ -25,46 +26,20 @@ from operator import itemgetter
 from pickle import dumps
 from typing import Any, BinaryIO, Iterable, Iterator
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3TermInfo, _lenfield
-from whoosh.matching import ListMatcher
-from whoosh.system import pack_ushort
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo, _lenfield
 from whoosh.filedb.filetables import _lengths as _KEY_VALUE_LENGTHS
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from .codec import VraagbaakCodec
+
 INLINE_LIMIT = 16
 """Terms in at most this many documents keep their postings in the term index."""
-POOL_LIMIT = 4_000_000
-"""Postings held in memory before they go to a temporary run file (a few hundred MB)."""
+POOL_LIMIT = 2_000_000
+"""Postings held in memory before they go to a temporary run file (about 300 MB of them)."""
 Postings = tuple[list[int], list[float], list[bytes]]
 TermRecord = tuple[str, bytes, list[int], list[float], list[bytes]]
-
-
-class InlinedPostings(ListMatcher):
-    """Whoosh's matcher over inlined postings, except that a copy keeps its term statistics
-    (`ListMatcher.copy` drops them, and block-quality skipping then fails on the copy) and that
-    a field without values (an ID) gives None for a value, as Whoosh's block matcher does."""
-
-    def value(self) -> Any:
-        return super().value() if self._values else None
-
-    def copy(self) -> "InlinedPostings":
-        return InlinedPostings(self._ids, self._weights, self._values, self._format, self._scorer, self._i,
-                               self._all_weights, term=self._term, terminfo=self._terminfo)
-
-
-class VraagbaakCodec(W3Codec):
-    """Whoosh's `W3Codec`, reading inlined postings with `InlinedPostings`.
-
-    Segments written by `FastSegmentWriter` name this codec (Whoosh pickles a segment's codec
-    into the index), so their readers use it; older segments keep `W3Codec`.
-    """
-
-    def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
-        if terminfo.is_inlined():
-            ids, weights, values = terminfo.inlined_postings()
-            return InlinedPostings(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
-        return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
 
 
 class TermPool:

@@ -1,0 +1,39 @@
+"""How Vraagbaak's index segments are read: Whoosh's codec, with a sound matcher for inlined postings.
+
+Kept apart from writer.py so that opening an index (which unpickles the codec named by each
+segment) does not import the writing machinery.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.matching import ListMatcher
+
+
+class InlinedPostings(ListMatcher):
+    """Whoosh's matcher over inlined postings, except that a copy keeps its term statistics
+    (`ListMatcher.copy` drops them, and block-quality skipping then fails on the copy) and that
+    a field without values (an ID) gives None for a value, as Whoosh's block matcher does."""
+
+    def value(self) -> Any:
+        return super().value() if self._values else None
+
+    def copy(self) -> "InlinedPostings":
+        return InlinedPostings(self._ids, self._weights, self._values, self._format, self._scorer, self._i,
+                               self._all_weights, term=self._term, terminfo=self._terminfo)
+
+
+class VraagbaakCodec(W3Codec):
+    """Whoosh's `W3Codec`, reading inlined postings with `InlinedPostings`.
+
+    Segments written by `writer.FastSegmentWriter` name this codec (Whoosh pickles a segment's codec
+    into the index), so their readers use it; older segments keep `W3Codec`.
+    """
+
+    def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return InlinedPostings(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
+        return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
