@@ -19,7 +19,6 @@ from indexer.structure import pair_parts
 
 from .highlight import Passage, best_passages
 from .query import FIELD_WEIGHTS, Filters, ParsedQuery, parse_query
-from .similar import key_terms, similar_query
 from .suggest import suggest
 
 MAX_LIMIT = 1000
@@ -300,6 +299,8 @@ class Searcher:
         `shared_terms` says what it has in common. `Results.query` holds `doc_id`.
         Raises DocumentNotFound.
         """
+        from .similar import key_terms, similar_query  # only `vraagbaak similar` and the web app need it
+
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         document = self.document(doc_id)
