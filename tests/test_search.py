@@ -270,6 +270,14 @@ def test_rebuild_replaces_the_index_and_refresh_sees_it(tmp_path: Path):
         assert searcher.search("fietsen").total > 0
 
 
+def test_a_searcher_that_does_not_preload_finds_the_same(fixture_index: Path, searcher: Searcher):
+    with Searcher(fixture_index, preload=False) as unloaded:
+        for query in ("leerkrachten digitale competenties", "fietsen -ongevallen", '"van de"'):
+            assert unloaded.search(query, facets=True) == searcher.search(query, facets=True)
+        assert unloaded.similar(FLEMISH_ID) == searcher.similar(FLEMISH_ID)
+        assert unloaded.stats() == searcher.stats()
+
+
 def test_failed_build_leaves_the_previous_index_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     build_index([FLEMISH_SEED], tmp_path / "ix")
 
