@@ -23,6 +23,12 @@ def test_search_exports_exactly_its_public_names():
     assert public - submodules == set(search.__all__)
 
 
+def test_indexer_lists_every_lazily_imported_name():
+    import indexer
+
+    assert set(indexer.__all__) == set(indexer._PUBLIC)
+
+
 def test_every_error_derives_from_vraagbaak_error():
     import indexer
 
