@@ -15,6 +15,7 @@ Prints Markdown tables and writes JSON (default benchmarks/results/speed.json).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import random
@@ -237,6 +238,10 @@ def summary(times: list[float]) -> dict[str, float]:
 
 def cold_start(index_dir: Path, whoosh_dir: Path, word: str, runs: int) -> dict[str, float]:
     """Median seconds of a whole `vraagbaak search` process and of a minimal plain-Whoosh script."""
+    # Byte-compiled first, as an installed package is (pip compiles it, like Whoosh's own modules):
+    # an editable install under PYTHONDONTWRITEBYTECODE would otherwise recompile it every run.
+    for package in ("indexer", "search"):
+        compileall.compile_dir(str(REPO / package), quiet=1)
     vraagbaak = [shutil.which("vraagbaak") or "vraagbaak", "search", word, "--index-dir", str(index_dir)]
     plain = [sys.executable, "-c", (
         "import sys; from whoosh import index; from whoosh.qparser import QueryParser\n"

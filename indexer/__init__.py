@@ -31,7 +31,28 @@ _PUBLIC = {
     "parse_seed": "parse",
 }
 
-__all__ = sorted(_PUBLIC)
+# A literal list (not sorted(_PUBLIC)), so linters see the re-exports below.
+__all__ = [
+    "BuildReport",
+    "DEFAULT_INDEX_DIR",
+    "Document",
+    "DocumentNotFound",
+    "DocumentParseError",
+    "IndexLocked",
+    "IndexNotFound",
+    "IndexOutdated",
+    "IndexProblem",
+    "Problem",
+    "QuerySyntaxError",
+    "VraagbaakError",
+    "analysis_version",
+    "build_index",
+    "dutch_analyzer",
+    "index_terms",
+    "name_analyzer",
+    "parse_record",
+    "parse_seed",
+]
 
 
 def __getattr__(name: str) -> Any:

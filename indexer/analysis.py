@@ -36,8 +36,10 @@ _DOT_SPLIT_RE = re.compile(r"[.,]")
 _DIGIT_RE = re.compile(r"\d")
 _ABBREVIATION_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}$")
 _NUMBER_RE = re.compile(r"^\d+(?:[.,]\d+)*$")
-_LONG_VOWEL_END_RE = re.compile(r"(?:ie|ij|ei|ui|ou|au|oe|eu|aa|ee|oo|uu)[vz]$")
-_DOUBLE_CONSONANT_END_RE = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
+_POSSESSIVE_END_RE = re.compile(r"'s?$")
+# Stem fix-ups as plain string tests: stem() runs for every distinct word a search highlights.
+_LONG_VOWELS = frozenset(("ie", "ij", "ei", "ui", "ou", "au", "oe", "eu", "aa", "ee", "oo", "uu"))
+_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
 
 
 STOP_WORDS = frozenset(read_data("stopwords_nl.txt"))
@@ -285,10 +287,10 @@ def stem(word: str) -> str:
     ("bedrijven" → "bedrijf", "reizen" → "reis") and a final double consonant is undoubled
     ("gevangenissen" → "gevangenis"), so singular and plural meet.
     """
-    base = re.sub(r"'s?$", "", word)  # "auto's" → "auto", "f-16's" → "f-16"
+    base = _POSSESSIVE_END_RE.sub("", word) if "'" in word else word  # "auto's" → "auto", "f-16's" → "f-16"
     if base in STEM_OVERRIDES:
         return STEM_OVERRIDES[base]
-    if _DIGIT_RE.search(base) or len(base) < 3:
+    if len(base) < 3 or (not base.isalpha() and _DIGIT_RE.search(base)):
         return base
     if len(base) > 5 and base.endswith("ies"):
         base = base[:-1]
@@ -297,9 +299,10 @@ def stem(word: str) -> str:
     elif len(base) > 4 and base[-1] == "s" and base[-2] in "aeiouy" and is_known_word(base[:-1]):
         base = base[:-1]  # a plural in -s after a vowel: drones, kerncentrales, studios
     result = _snowball().stemWord(base)
-    if _LONG_VOWEL_END_RE.search(result):
-        result = result[:-1] + ("f" if result.endswith("v") else "s")
-    elif len(result) > 4 and _DOUBLE_CONSONANT_END_RE.search(result):
+    last = result[-1:]
+    if last in ("v", "z") and result[-3:-1] in _LONG_VOWELS:
+        result = result[:-1] + ("f" if last == "v" else "s")
+    elif len(result) > 4 and last in _CONSONANTS and result[-2] == last:
         result = result[:-1]
     return result
 

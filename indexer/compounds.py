@@ -28,10 +28,9 @@ import math
 import re
 import sys
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 
-from .textdata import data_bytes, fold, read_data
+from .textdata import DATA_DIR, data_bytes, fold, read_data
 
 MIN_WORD = 8
 MIN_PART = 3
@@ -168,8 +167,8 @@ def main(argv: list[str]) -> None:
     if len(argv) != 2:
         sys.exit("usage: python -m indexer.compounds PATH/TO/opentaal/wordlist.txt SEEDS_FOLDER")
     text = derive_lexicon(Path(argv[0]), Path(argv[1]))
-    target = resources.files("indexer").joinpath("data", LEXICON_FILE)
-    with gzip.open(str(target), "wt", encoding="utf-8", compresslevel=9) as out:
+    target = DATA_DIR / LEXICON_FILE
+    with gzip.open(target, "wt", encoding="utf-8", compresslevel=9) as out:
         out.write(text)
     words, _, names = text.split("\n")
     print(f"{words.count(' ') + 1:,} words and {names.count(' ') + 1:,} names written to {target}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 _FOLD_EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "’": "'"})
 
@@ -18,8 +18,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# A plain folder beside this module (setuptools installs the package unzipped): reading it directly
+# spares every command importlib.resources and zipfile, ~5 ms of each start.
+DATA_DIR = Path(__file__).with_name("data")
+
+
 def data_bytes(name: str) -> bytes:
-    return resources.files("indexer").joinpath("data", name).read_bytes()
+    return (DATA_DIR / name).read_bytes()
 
 
 def read_data(name: str) -> list[str]:

@@ -51,6 +51,12 @@ def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+def _open(index_dir: str) -> Searcher:
+    # Each command runs one query in its own process: opening the index without preloading its
+    # files saves far more than the one query loses.
+    return Searcher(index_dir, preload=False)
+
+
 def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -137,7 +143,7 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
 
     Without QUERY, the filter options list the matching questions, newest first.
     """
-    with Searcher(index_dir) as searcher:
+    with _open(index_dir) as searcher:
         results = searcher.search(
             " ".join(query), limit=limit, page=page, sort=sort, facets=facets, group=not no_group,  # type: ignore[arg-type]
             theme=theme, minister=minister, questioner=questioner, date_from=date_from, date_to=date_to,
@@ -156,7 +162,7 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
 @json_option
 def similar(doc_id: str, index_dir: str, limit: int, as_json: bool) -> None:
     """The documents most like document ID, with the key words they share."""
-    with Searcher(index_dir) as searcher:
+    with _open(index_dir) as searcher:
         results = searcher.similar(doc_id, limit=limit)
     if as_json:
         _print_json(results.to_dict())
@@ -170,7 +176,7 @@ def similar(doc_id: str, index_dir: str, limit: int, as_json: bool) -> None:
 @json_option
 def show(doc_id: str, index_dir: str, as_json: bool) -> None:
     """Print one whole document, question and answer (ID as shown in search results)."""
-    with Searcher(index_dir) as searcher:
+    with _open(index_dir) as searcher:
         document = searcher.document(doc_id)
     if as_json:
         _print_json(document_to_dict(document))
@@ -183,7 +189,7 @@ def show(doc_id: str, index_dir: str, as_json: bool) -> None:
 @json_option
 def stats(index_dir: str, as_json: bool) -> None:
     """Show what the index holds: documents, sources, build time, size, counts per theme and year."""
-    with Searcher(index_dir) as searcher:
+    with _open(index_dir) as searcher:
         index_stats = searcher.stats()
     if as_json:
         _print_json(index_stats.to_dict())

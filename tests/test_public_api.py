@@ -23,6 +23,12 @@ def test_search_exports_exactly_its_public_names():
     assert public - submodules == set(search.__all__)
 
 
+def test_indexer_lists_every_lazily_imported_name():
+    import indexer
+
+    assert set(indexer.__all__) == set(indexer._PUBLIC)
+
+
 def test_every_error_derives_from_vraagbaak_error():
     import indexer
 
@@ -38,3 +44,13 @@ def test_searching_does_not_import_the_build_modules():
 
     code = "import sys, search.cli; print('indexer.build' in sys.modules, 'indexer.parse' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split() == ["False", "False"]
+
+
+def test_searching_needs_neither_the_web_extra_nor_whoosh_query_parser():
+    import subprocess
+    import sys
+
+    # The web extra is optional, and `vraagbaak search` parses queries itself.
+    unwanted = ("fastapi", "starlette", "jinja2", "uvicorn", "whoosh.qparser", "search.web")
+    code = f"import sys, search.cli; print([m for m in {unwanted!r} if m in sys.modules])"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"

@@ -270,6 +270,30 @@ def test_rebuild_replaces_the_index_and_refresh_sees_it(tmp_path: Path):
         assert searcher.search("fietsen").total > 0
 
 
+def test_versions_are_checked_wherever_the_manifest_lists_them(tmp_path: Path):
+    build_index([FLEMISH_SEED], tmp_path / "ix")
+    manifest = next((tmp_path / "ix").glob("gen-*/manifest.json"))
+    data = json.loads(manifest.read_text())
+    versions = {key: data.pop(key) for key in ("analysis_version", "schema_version")}
+    manifest.write_text(json.dumps({**data, **versions}, indent=1))
+    with Searcher(tmp_path / "ix") as searcher:
+        assert searcher.stats().files == 1
+    manifest.write_text(json.dumps({**data, **versions, "schema_version": 1}))
+    with pytest.raises(IndexOutdated, match="schema version 1"):
+        Searcher(tmp_path / "ix")
+    manifest.write_text('{"analysis_version": ')
+    with pytest.raises(IndexNotFound):
+        Searcher(tmp_path / "ix")
+
+
+def test_a_searcher_that_does_not_preload_finds_the_same(fixture_index: Path, searcher: Searcher):
+    with Searcher(fixture_index, preload=False) as unloaded:
+        for query in ("leerkrachten digitale competenties", "fietsen -ongevallen", '"van de"'):
+            assert unloaded.search(query, facets=True) == searcher.search(query, facets=True)
+        assert unloaded.similar(FLEMISH_ID) == searcher.similar(FLEMISH_ID)
+        assert unloaded.stats() == searcher.stats()
+
+
 def test_failed_build_leaves_the_previous_index_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     build_index([FLEMISH_SEED], tmp_path / "ix")
 
