@@ -167,7 +167,8 @@ def read_corpus(corpus: Path) -> Iterator[Document]:
 def write_corpus(seeds: Path, scale: int, target: Path) -> int:
     """The seeds as JSON Lines, `scale` times over with unique ids; returns the document count."""
     documents = [doc for source in discover([seeds])[0] for doc in read_source(source)[0]]
-    with open(target, "w", encoding="utf-8") as out:
+    partial = target.with_suffix(".partial")
+    with open(partial, "w", encoding="utf-8") as out:
         for copy in range(scale):
             for doc in documents:
                 record = {"id": f"{doc.id}#{copy}", "title": doc.title, "theme": doc.theme,
@@ -175,6 +176,7 @@ def write_corpus(seeds: Path, scale: int, target: Path) -> int:
                           "date": doc.date.isoformat() if doc.date else None, "number": doc.number,
                           "question": doc.question, "answer": doc.answer}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    partial.replace(target)  # a build still reading an earlier copy keeps reading that one
     return len(documents) * scale
 
 
@@ -260,7 +262,11 @@ def cold_start(index_dir: Path, whoosh_dir: Path, word: str, runs: int) -> dict[
 def run_scale(scale: int, seeds: Path, work: Path, names: Iterable[str], repeat: int, query_count: int,
               reuse: bool = False) -> dict[str, Any]:
     corpus = work / f"corpus-{scale}.jsonl"
-    documents = write_corpus(seeds, scale, corpus)
+    if reuse and corpus.exists():
+        with open(corpus, "rb") as lines:
+            documents = sum(1 for _ in lines)
+    else:
+        documents = write_corpus(seeds, scale, corpus)
     queries = make_queries(corpus, query_count)
     names = list(names)
     builds: dict[str, list[dict[str, float]]] = {n: [] for n in names}
