@@ -15,11 +15,15 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 
-def matching_docs(searcher: Any, query: wq.Query) -> set[int]:
-    """The (top-level) document numbers of the live documents `query` matches in `searcher`."""
+def matching_docs(searcher: Any, query: wq.Query, postings: dict[Any, set[int]] | None = None) -> set[int]:
+    """The (top-level) document numbers of the live documents `query` matches in `searcher`.
+
+    `postings` keeps each term's documents for the next query over the same searcher.
+    """
     found: set[int] = set()
+    memo = {} if postings is None else postings
     for leaf, offset in searcher.leaf_searchers():
-        docs = _docs(leaf, query, _Live(leaf.reader()))
+        docs = _docs(leaf, query, _Live(leaf.reader()), memo)
         found.update(docs if offset == 0 else (docnum + offset for docnum in docs))
     return found
 
@@ -38,21 +42,24 @@ class _Live:
         return self._docs
 
 
-def _docs(searcher: Any, query: wq.Query, live: _Live) -> set[int]:
+def _docs(searcher: Any, query: wq.Query, live: _Live, memo: dict[Any, set[int]]) -> set[int]:
     kind = type(query)  # exact types: a subclass may match differently (Ordered is an And)
     if kind is wq.Term:
-        return _term_docs(searcher, query)
+        key = (id(searcher), query.fieldname, query.text)
+        if key not in memo:
+            memo[key] = _term_docs(searcher, query)
+        return memo[key]
     if kind is wq.And or kind is wq.Require:
-        sides = sorted((_docs(searcher, q, live) for q in query.subqueries), key=len)
+        sides = sorted((_docs(searcher, q, live, memo) for q in query.subqueries), key=len)
         return sides[0].intersection(*sides[1:]) if sides else set()
     if kind is wq.Or:
-        return set().union(*(_docs(searcher, q, live) for q in query.subqueries))
+        return set().union(*(_docs(searcher, q, live, memo) for q in query.subqueries))
     if kind is wq.AndMaybe:
-        return _docs(searcher, query.a, live)
+        return _docs(searcher, query.a, live, memo)
     if kind is wq.Not:
-        return live.docs - _docs(searcher, query.query, live)
+        return live.docs - _docs(searcher, query.query, live, memo)
     if kind is wq.ConstantScoreQuery:
-        return _docs(searcher, query.child, live)
+        return _docs(searcher, query.child, live, memo)
     if kind is wq.Every and not query.fieldname:
         return set(live.docs)
     return set(query.docs(searcher))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import heapq
+from heapq import heapify, heappop, heappush
 import os
 from dataclasses import dataclass
 from typing import Any, Iterator, Literal
@@ -276,23 +277,22 @@ class Searcher:
     ) -> tuple[list[tuple[int, float]], int]:
         """The best `count` matches of `query` as (docnum, score), best first (the best copy of
         each question when grouped), and how many there are (distinct questions when grouped)."""
-        matches = matching_docs(self._searcher, query)
+        postings: dict[Any, set[int]] = {}
+        matches = matching_docs(self._searcher, query, postings)
         total = self._distinct_questions(matches) if group else len(matches)
         if not matches:
             return [], 0
         # Documents with every word outrank all others by ALL_WORDS_BONUS: they come first, and
         # are few, so they are scored one by one.
-        complete = matching_docs(self._searcher, wq.And([query, all_words])) if all_words is not None else set()
+        complete = matches & matching_docs(self._searcher, all_words, postings) if all_words is not None else set()
         top = self._best(self._scores(query, complete), count, group)
         if len(top) < count and len(complete) < len(matches):
             # The rest without the bonus clause, which none of them matches: their scores are the
             # same, and Whoosh can skip blocks of postings that cannot reach the page.
             rest = _lazy_ors(_without_bonus(query, all_words))
             keys = self._question_keys() if group else None
-            skip_keys = {keys[docnum] for docnum in complete} if keys is not None else set()
-            collector: Any = _TopCollector(count - len(top), complete, keys, skip_keys)
-            if group:
-                collector = collectors.CollapseCollector(collector, sorting.FieldFacet("question_key"), limit=1)
+            skip_keys = frozenset(keys[docnum] for docnum in complete) if keys is not None else frozenset()
+            collector = _TopCollector(count - len(top), complete, keys, skip_keys)
             self._searcher.search_with_collector(rest, collector)
             top += [(docnum, score) for score, docnum in collector.results().top_n]
         return top, total
@@ -424,29 +424,52 @@ class Searcher:
 
 
 class _TopCollector(collectors.TopCollector):
-    """Whoosh's TopCollector over the documents not in `skip` (nor with a question key in
-    `skip_keys`), safe under collapsing: removing a hit never raises the minimum score.
+    """The `limit` best documents not in `skip`, and with `keys` (a question-key column) only the
+    best copy of each question whose key is not in `skip_keys`: what Whoosh's CollapseCollector
+    over a TopCollector gives, with each document scored once instead of twice.
 
-    When the collapse collector swaps a question's copy for a better one, TopCollector.remove
-    sets the minimum to the lowest score left in the heap, no longer full, which can be above
-    the score of the copy about to be added; blocks skipped for it could hold a better hit.
+    Block skipping stays safe: the minimum score is raised only while the heap is full, and a
+    question's better copy replacing its entry never lowers the heap's minimum. (Under Whoosh's
+    CollapseCollector, TopCollector.remove sets the minimum from a heap that is no longer full,
+    which can skip a block holding a better hit.)
     """
 
-    def __init__(self, limit: int, skip: set[int], keys: Any, skip_keys: set[Any]) -> None:
+    def __init__(self, limit: int, skip: set[int], keys: Any = None, skip_keys: frozenset[Any] = frozenset()) -> None:
         super().__init__(limit)
         self.skip, self.keys, self.skip_keys = skip, keys, skip_keys
+        self.best: dict[Any, float] = {}  # per question key: the best score taken
+        self.entry: dict[Any, int] = {}  # per question key in the heap: its docnum there
 
     def matches(self) -> Iterator[int]:
-        offset, skip, keys, skip_keys = self.offset, self.skip, self.keys, self.skip_keys
+        offset, skip = self.offset, self.skip
         for docnum in super().matches():
-            if docnum + offset in skip or (skip_keys and keys[docnum + offset] in skip_keys):
-                continue
-            yield docnum
+            if docnum + offset not in skip:
+                yield docnum
 
-    def remove(self, global_docnum: int) -> None:
-        minscore = self.minscore
-        super().remove(global_docnum)
-        self.minscore = minscore
+    def _collect(self, global_docnum: int, score: float) -> float:
+        if self.keys is None:
+            return super()._collect(global_docnum, score)
+        key = self.keys[global_docnum]
+        previous = self.best.get(key)
+        if key in self.skip_keys or (previous is not None and score <= previous):
+            return 0  # the first best copy of a question stays
+        items = self.items
+        if key in self.entry:
+            # A better copy of a question in the heap takes its place: the heap stays full and
+            # its minimum can only rise.
+            items.remove((previous, 0 - self.entry[key]))
+            heapify(items)
+        elif len(items) >= self.limit:
+            if score <= items[0][0]:
+                return 0
+            _, evicted = heappop(items)
+            del self.entry[self.keys[0 - evicted]]
+        self.best[key] = score
+        heappush(items, (score, 0 - global_docnum))
+        self.entry[key] = global_docnum
+        if len(items) >= self.limit:
+            self.minscore = items[0][0]
+        return 0 - score
 
 
 def _without_bonus(query: wq.Query, all_words: wq.Query | None) -> wq.Query:
