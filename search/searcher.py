@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import heapq
-from heapq import heapify, heappop, heappush
 import os
 from dataclasses import dataclass
+from heapq import heapify, heappop, heappush, nsmallest
 from typing import Any, Iterator, Literal
 
 from whoosh import query as wq
@@ -300,7 +299,7 @@ class Searcher:
     def _scores(self, query: wq.Query, docnums: set[int]) -> list[tuple[int, float]]:
         """(docnum, score) for each of `docnums`, which all match `query`, by docnum."""
         # Scored as Whoosh's collectors score, leaf segment by leaf segment, but only the given
-        # documents, with no block skipping (Whoosh's is unsafe under collapsing and filters).
+        # documents: the matcher jumps from one to the next.
         if not docnums:
             return []
         context = self._searcher.context()
@@ -327,11 +326,11 @@ class Searcher:
             keys = self._question_keys()
             best: dict[Any, tuple[int, float]] = {}
             for docnum, score in scores:
-                key = keys[docnum]
+                key = keys[docnum] or -1 - docnum  # as Whoosh collapses: never without a key
                 if key not in best or score > best[key][1]:
                     best[key] = (docnum, score)
             scores = list(best.values())
-        return heapq.nsmallest(count, scores, key=lambda item: (-item[1], item[0]))
+        return nsmallest(count, scores, key=lambda item: (-item[1], item[0]))
 
     def _distinct_questions(self, docnums: set[int]) -> int:
         keys = self._question_keys()
@@ -449,7 +448,7 @@ class _TopCollector(collectors.TopCollector):
     def _collect(self, global_docnum: int, score: float) -> float:
         if self.keys is None:
             return super()._collect(global_docnum, score)
-        key = self.keys[global_docnum]
+        key = self.keys[global_docnum] or -1 - global_docnum  # as Whoosh collapses: never without a key
         previous = self.best.get(key)
         if key in self.skip_keys or (previous is not None and score <= previous):
             return 0  # the first best copy of a question stays
@@ -463,7 +462,7 @@ class _TopCollector(collectors.TopCollector):
             if score <= items[0][0]:
                 return 0
             _, evicted = heappop(items)
-            del self.entry[self.keys[0 - evicted]]
+            del self.entry[self.keys[0 - evicted] or -1 + evicted]
         self.best[key] = score
         heappush(items, (score, 0 - global_docnum))
         self.entry[key] = global_docnum
