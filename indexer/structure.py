@@ -11,16 +11,18 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-# "1.", "1+3.", "1 en 2.", "1)" where a numbered item starts: at the start of the text or a line, or
-# after the end of a sentence (also without a space: "hoe?2."), and followed by a capital or a quote.
+# "1.", "1+3.", "1 en 2.", "1)" where a numbered item starts: at the start of the text, after a space
+# or a line break, or right after the end of a sentence ("hoe?2."), and followed by a capital or a
+# quote. The first digit comes first in the pattern and the lookbehind after it ("not preceded by
+# anything else"), so the regex engine jumps from digit to digit instead of trying every position.
 _ITEM_RE = re.compile(
-    r"(?:(?<=^)|(?<=\n)|(?<=[.?!:;])\s*|(?<=\s))"
-    r"(?P<numbers>\d{1,2}(?:\s*(?:\+|,|&|en|tot\s+en\s+met|-)\s*\d{1,2})*)[.)]"
+    r"(?P<numbers>\d(?<![^\s.?!:;]\d)\d?(?:\s*(?:\+|,|&|en|tot\s+en\s+met|-)\s*\d{1,2})*)[.)]"
     r"(?=\s*[A-Z\"'‘“(])"
 )
 _ANSWER_REF_RE = re.compile(
-    r"(?:(?<=^)|(?<=\n)|(?<=[.?!:;]))\s*(?:Antwoord\s+op\s+)?(?:de\s+)?vra(?:ag|gen)\s+"
+    r"(?<![^\n.?!:;])\s*(?:Antwoord\s+op\s+)?(?:de\s+)?vra(?:ag|gen)\s+"
     r"(?P<numbers>\d{1,2}(?:\s*(?:\+|,|&|en|tot\s+en\s+met|-)\s*\d{1,2})*)\s*[:.)]",
     re.IGNORECASE,
 )
@@ -121,10 +123,16 @@ def question_intro(question: str, pairs: list[Pair]) -> str:
 
 def answered_question(question: str, answer: str | None, offset: int) -> str | None:
     """The text of the sub-question(s) the answer part at character `offset` answers, if known."""
-    for pair in pair_parts(question, answer):
+    for pair in _pairs(question, answer):
         if pair.answer is not None and pair.answer.start <= offset < pair.answer.end and pair.questions:
             return " ".join(q.text for q in pair.questions)
     return None
+
+
+@lru_cache(maxsize=16)
+def _pairs(question: str, answer: str | None) -> tuple[Pair, ...]:
+    # A hit shows up to three passages of one answer: its parts are found once, not per passage.
+    return tuple(pair_parts(question, answer))
 
 
 def question_fingerprint(question: str) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.analysis import WORD_RUN_RE, word_terms, words
+from indexer.analysis import EXACT_PREFIX, STEM_OVERRIDES, WORD_RUN_RE, word_terms, words
 from indexer.structure import answered_question
+from indexer.textdata import fold
 
 MAX_PASSAGES = 3
 PASSAGE_CHARS = 260
@@ -43,16 +45,22 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     if not terms or not text:
         return []
     wanted = frozenset(terms)
-    spans = []
-    for match in WORD_RUN_RE.finditer(text):
-        run = match.group()
-        if run.isalnum():  # most words: no need for the tokenizer's splitting rules
-            if _marks(run, False, wanted):
-                spans.append(match.span())
-            continue
-        offset = match.start()
-        spans.extend((offset + start, offset + end) for word, _, start, end, whole in words(run)
-                     if _marks(word, whole, wanted))
+    spans: list[tuple[int, int]] = []
+    folded = _fold_in_place(text)
+    if folded is None:  # a character that folds to more or fewer than one: analyse every word
+        _mark_runs(text, 0, len(text), wanted, spans)
+    else:
+        # Only the stretches of word characters holding a key can hold a marked word (see
+        # `_key_finder`); each is analysed exactly as the whole text would be.
+        done = 0
+        for found in _key_finder(wanted).finditer(folded):
+            if found.start() < done:
+                continue
+            start = found.start()
+            while start > 0 and _RUN_CHAR_RE.match(text, start - 1):
+                start -= 1
+            done = _RUN_CHARS_RE.match(text, found.start()).end()  # type: ignore[union-attr]
+            _mark_runs(text, start, done, wanted, spans)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -63,10 +71,72 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     return merged
 
 
+_RUN_CHAR_RE = re.compile(r"[^\W_]|[.,/'’\-]")
+_RUN_CHARS_RE = re.compile(r"(?:[^\W_]|[.,/'’\-])+")
+"""The characters `WORD_RUN_RE` runs are made of: a run never crosses any other character."""
+
+
+def _mark_runs(text: str, start: int, end: int, terms: frozenset[str], spans: list[tuple[int, int]]) -> None:
+    """Add the spans of the marked words of the runs in text[start:end] to `spans`."""
+    for match in WORD_RUN_RE.finditer(text, start, end):
+        run = match.group()
+        if run.isalnum():  # most words: no need for the tokenizer's splitting rules
+            if _marks(run, False, terms):
+                spans.append(match.span())
+            continue
+        offset = match.start()
+        spans.extend((offset + s, offset + e) for word, _, s, e, whole in words(run)
+                     if _marks(word, whole, terms))
+
+
 @lru_cache(maxsize=200_000)
 def _marks(word: str, whole: bool, terms: frozenset[str]) -> bool:
     # Cached per query: the same words recur across a page of hits.
     return not terms.isdisjoint(word_terms(word, whole))
+
+
+def _fold_in_place(text: str) -> str | None:
+    """`text` lower-cased and diacritic-folded character by character, so offsets stay the same
+    (other than word characters become spaces); None when a character would not fold to exactly
+    one (ß, a loose combining accent, final Σ)."""
+    lower = text.lower()
+    if lower.isascii():
+        return lower
+    if len(lower) != len(text) or "Σ" in text:
+        return None
+    table = {}
+    for char in set(lower):
+        if not char.isascii():
+            folded = fold(char)
+            if len(folded) != 1:
+                return None
+            # A character no run is made of stays one, so a key never reaches across it.
+            table[ord(char)] = folded if _RUN_CHAR_RE.match(char) else " "
+    return lower.translate(table)
+
+
+@lru_cache(maxsize=256)
+def _key_finder(terms: frozenset[str]) -> re.Pattern[str]:
+    """A pattern that finds, in folded text, a key of every word that yields one of `terms`.
+
+    A word yields a term through its exact form, its stem or a compound part's stem. Stemming
+    only cuts a word's ending, then may change its last letters: "heden" → "heid", a long
+    vowel undoubled ("brood" → "brod"), v/z → f/s ("bedrijven" → "bedrijf"). So a word with
+    stem `t` starts with `t` minus its last letter (minus "id" for "…heid"), and a compound
+    holds such a part as a substring. The stem overrides are arbitrary: their words are keys
+    themselves. A hyphenated word's joined form is in the text with hyphens between its parts.
+    """
+    keys = set()
+    for term in terms:
+        if term.startswith(EXACT_PREFIX):
+            keys.add(term[len(EXACT_PREFIX):])
+            continue
+        cut = 2 if term.endswith("heid") else 1
+        keys.add(term[:max(len(term) - cut, 1)])
+        keys.update(word for word, stem_ in STEM_OVERRIDES.items() if stem_ == term)
+    keys.discard("")
+    alternatives = sorted(("-?".join(map(re.escape, key)) for key in keys), key=len, reverse=True)
+    return re.compile("|".join(alternatives) or "(?!)")
 
 
 def best_passages(
@@ -84,8 +154,10 @@ def best_passages(
         spans = match_spans(text or "", terms.get(section, set()))
         if not text or not spans:
             continue
+        starts, ends = [s for s, _ in spans], [e for _, e in spans]
         for start, end in _sentences(text):
-            inside = [(s, e) for s, e in spans if s >= start and e <= end]
+            # The spans are sorted and disjoint, so those inside a sentence are a slice of them.
+            inside = spans[bisect_left(starts, start):bisect_right(ends, end)]
             if not inside:
                 continue
             distinct = len({text[s:e].lower() for s, e in inside})

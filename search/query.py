@@ -64,6 +64,9 @@ class ParsedQuery:
     query: wq.Query
     highlight: dict[str, set[str]] = field(default_factory=dict)
     scored: bool = True
+    all_words: wq.Query | None = None
+    """The optional words together, when the query gives ALL_WORDS_BONUS to documents with every
+    one: those documents rank first, so when they fill a page the others need no scoring."""
 
 
 # --- lexing ----------------------------------------------------------------------------------------
@@ -236,7 +239,7 @@ def parse_query(text: str, field_weights: dict[str, float] | None = None) -> Par
             f"The query '{text}' has only stop words (de, het, van, ...); put them in quotes to "
             'search for them as a phrase, e.g. "van de".'
         )
-    return ParsedQuery(compiled, compiler.highlight, compiler.scored)
+    return ParsedQuery(compiled, compiler.highlight, compiler.scored, compiler.all_words)
 
 
 class _Compiler:
@@ -244,6 +247,7 @@ class _Compiler:
         self.weights = weights
         self.highlight: dict[str, set[str]] = {}
         self.scored = False
+        self.all_words: wq.Query | None = None
         self._negated = 0
 
     def node(self, node: _Node) -> wq.Query | None:
@@ -286,7 +290,8 @@ class _Compiler:
         if len(should) > 1 and top:
             # Every word present beats any subset: a constant bonus puts those documents first
             # without dropping the documents that miss a word.
-            soft: wq.Query | None = wq.Or(should + [wq.ConstantScoreQuery(wq.And(should), ALL_WORDS_BONUS)])
+            self.all_words = wq.And(should)
+            soft: wq.Query | None = wq.Or(should + [wq.ConstantScoreQuery(self.all_words, ALL_WORDS_BONUS)])
         else:
             soft = _combine(wq.Or, should)
         if must is not None and soft is not None:

@@ -393,3 +393,31 @@ def test_dates_at_the_edge_of_the_calendar_are_clear_errors(searcher: Searcher, 
 def test_deeply_nested_brackets_are_refused(searcher: Searcher):
     with pytest.raises(QuerySyntaxError, match="nests brackets"):
         searcher.search("(" * 100 + "trein" + ")" * 100)
+
+
+@pytest.mark.parametrize("query", [
+    "fietsen ongevallen", "trein vertraging reizigers", "kinderopvang", "leerkrachten digitale competenties",
+    "+trein vertraging", "trein -vertraging", "fiets OR trein", "thema:mobiliteit trein", '"de trein"',
+])
+@pytest.mark.parametrize("group", [True, False])
+def test_every_page_is_a_slice_of_the_ranking_of_all_matches(fixture_index: Path, query: str, group: bool):
+    # The ranking Whoosh gives when it scores every match: page by page, Searcher shows the same
+    # hits with the same scores (one per question when grouped), and counts them all.
+    from whoosh import scoring, sorting
+
+    from indexer import store
+    from search.query import parse_query
+    from search.searcher import BM25_B, BM25_K1
+
+    with store.current_generation(fixture_index).open().searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1)) as plain:
+        options = {"collapse": sorting.FieldFacet("question_key"), "collapse_limit": 1} if group else {}
+        everything = plain.search(parse_query(query).query, limit=None, **options)
+        expected = [(hit["id"], round(hit.score, 4)) for hit in everything]
+    with Searcher(fixture_index) as searcher:
+        for limit in (1, 3, 10):
+            shown = []
+            for page in range(1, len(expected) // limit + 2):
+                results = searcher.search(query, limit=limit, page=page, group=group, highlight=False)
+                assert results.total == len(expected)
+                shown += [(hit.id, round(hit.score, 4)) for hit in results.hits]
+            assert shown == expected
