@@ -9,13 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.matching import ListMatcher
+from whoosh.matching import ListMatcher, NullMatcher
 
 
 class InlinedPostings(ListMatcher):
-    """Whoosh's matcher over inlined postings, except that a copy keeps its term statistics
-    (`ListMatcher.copy` drops them, and block-quality skipping then fails on the copy) and that
-    a field without values (an ID) gives None for a value, as Whoosh's block matcher does."""
+    """Whoosh's matcher over inlined postings, behaving as its matcher over a postings file does
+    (`W3LeafMatcher`) where `ListMatcher` differs:
+
+    - `replace` never drops the matcher for its quality: Whoosh's boosting wrapper passes its own
+      threshold down unscaled, so a boosted term (title^5) would be dropped while it can still
+      reach the top (a wrong top 10, not just a slower one);
+    - a copy keeps the term statistics that block-quality skipping reads;
+    - a field without values (an ID) gives None for a value.
+    """
+
+    def replace(self, minquality: float = 0) -> Any:
+        return self if self.is_active() else NullMatcher()
 
     def value(self) -> Any:
         return super().value() if self._values else None
