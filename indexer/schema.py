@@ -40,18 +40,18 @@ class NameText(TEXT):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(analyzer=name_analyzer(), **kwargs)
 
-    def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+    def index(self, value: str, **kwargs: Any) -> tuple[tuple[bytes, int, float, bytes], ...]:
         if kwargs:
-            return list(super().index(value, **kwargs))
+            return tuple(super().index(value, **kwargs))
         found = _NAME_POSTINGS.get(value)
         if found is None:
-            if len(_NAME_POSTINGS) >= 50_000:
+            if len(_NAME_POSTINGS) >= 50_000:  # a bound, not an eviction policy: values repeat
                 _NAME_POSTINGS.clear()
-            found = _NAME_POSTINGS[value] = list(super().index(value))
+            found = _NAME_POSTINGS[value] = tuple(super().index(value))
         return found
 
 
-_NAME_POSTINGS: dict[str, list[tuple[bytes, int, float, bytes]]] = {}
+_NAME_POSTINGS: dict[str, tuple[tuple[bytes, int, float, bytes], ...]] = {}
 
 
 def encode_positions(positions: list[int]) -> bytes:
