@@ -244,7 +244,10 @@ def cold_start(index_dir: Path, whoosh_dir: Path, word: str, runs: int) -> dict[
     # an editable install under PYTHONDONTWRITEBYTECODE would otherwise recompile it every run.
     for package in ("indexer", "search"):
         compileall.compile_dir(str(REPO / package), quiet=1)
-    vraagbaak = [shutil.which("vraagbaak") or "vraagbaak", "search", word, "--index-dir", str(index_dir)]
+    # The command installed next to this Python (the venv's), even when the venv is not activated.
+    script = Path(sys.executable).with_name("vraagbaak")
+    vraagbaak = [str(script) if script.exists() else shutil.which("vraagbaak") or "vraagbaak", "search", word,
+                 "--index-dir", str(index_dir)]
     plain = [sys.executable, "-c", (
         "import sys; from whoosh import index; from whoosh.qparser import QueryParser\n"
         f"ix = index.open_dir({str(whoosh_dir)!r}); s = ix.searcher()\n"
