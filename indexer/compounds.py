@@ -106,7 +106,7 @@ def split_compound(word: str) -> tuple[str, ...]:
     best[0][n] = (0.0, ())
     counts, longest = lexicon.counts, lexicon.longest
     for i in range(n - MIN_PART, -1, -1):
-        # Only cuts as long as some lexicon word with the same beginning can be in the lexicon.
+        # Only cuts no longer than the longest lexicon word with the same first letters.
         for j in range(i + MIN_PART, min(n, i + longest.get(word[i:i + MIN_PART], 0)) + 1):
             part = word[i:j]
             if part not in counts or part in NON_PARTS:  # most cuts: a plain dict miss

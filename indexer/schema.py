@@ -27,7 +27,9 @@ class DutchText(TEXT):
     positions are the same as the field's analyzer gives (tests/test_analysis.py checks it).
     """
 
-    def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+    def index(self, value: str, **kwargs: Any) -> Any:
+        if type(self.format) is not Positions:  # encode_positions writes the Positions format only
+            return super().index(value, **kwargs)
         boost = self.format.field_boost
         return [(term.encode("utf-8"), len(positions), len(positions) * boost, encode_positions(positions))
                 for term, positions in term_positions(value).items()]
@@ -43,15 +45,20 @@ class NameText(TEXT):
     def index(self, value: str, **kwargs: Any) -> tuple[tuple[bytes, int, float, bytes], ...]:
         if kwargs:
             return tuple(super().index(value, **kwargs))
-        found = _NAME_POSTINGS.get(value)
+        # Per field: another NameText may differ in format or boost.
+        cache = self.__dict__.setdefault("_postings", {})
+        found = cache.get(value)
         if found is None:
-            if len(_NAME_POSTINGS) >= 50_000:  # a bound, not an eviction policy: values repeat
-                _NAME_POSTINGS.clear()
-            found = _NAME_POSTINGS[value] = tuple(super().index(value))
+            if len(cache) >= 50_000:  # a bound, not an eviction policy: values repeat
+                cache.clear()
+            found = cache[value] = tuple(super().index(value))
         return found
 
-
-_NAME_POSTINGS: dict[str, tuple[tuple[bytes, int, float, bytes], ...]] = {}
+    def __getstate__(self) -> dict[str, Any]:
+        # Whoosh pickles the schema into the index: without the cache.
+        state = dict(self.__dict__)
+        state.pop("_postings", None)
+        return state
 
 
 def encode_positions(positions: list[int]) -> bytes:

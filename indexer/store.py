@@ -37,7 +37,8 @@ SCHEMA_VERSION = 4
 """Bump when the schema's fields change."""
 VERSION_FIELDS = ("analysis_version", "schema_version")
 """The manifest's fields that say which code can read the generation. A reader stops parsing the
-manifest after them, so they are written first (see `Generation.manifest`)."""
+manifest after them, so they are written first (the manifest's dict in build.py lists them first;
+see `Generation.manifest`)."""
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ class TermPool:
         """Every term with its postings, in (field, term) order, the runs merged in."""
         if not self.runs:
             return self._sorted_terms()
+        for run in self.runs:
+            run.seek(0)
         sources = [_read_run(run) for run in self.runs] + [self._sorted_terms()]
         # Runs hold consecutive document numbers, earlier runs first: joining a term's lists in
         # run order keeps them ascending (`heapq.merge` takes equal keys from earlier sources first).
@@ -125,7 +127,6 @@ class TermPool:
         run = tempfile.TemporaryFile(dir=self.folder)
         for record in self._sorted_terms():
             marshal.dump(record, run)
-        run.seek(0)
         self.runs.append(run)
         self.fields = {}
         self.size = 0
@@ -156,7 +157,7 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, codec=VraagbaakCodec(), **kwargs)
-        self.pool = TermPool(folder=getattr(self.storage, "folder", None))
+        self.pool = TermPool(folder=getattr(self._tempstorage, "folder", None))
         # Term vectors and spelling words need Whoosh's own path; no Vraagbaak field has them.
         self._plain = not any(field.vector or field.separate_spelling() for _, field in self.schema.items())
 

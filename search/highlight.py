@@ -97,7 +97,7 @@ def _marks(word: str, whole: bool, terms: frozenset[str]) -> bool:
 
 def _fold_in_place(text: str) -> str | None:
     """`text` lower-cased and diacritic-folded character by character, so offsets stay the same
-    (other than word characters become spaces); None when a character would not fold to exactly
+    (except that non-ASCII characters no run is made of become spaces); None when a character would not fold to exactly
     one (ß, a loose combining accent, final Σ)."""
     lower = text.lower()
     if lower.isascii():
@@ -110,7 +110,7 @@ def _fold_in_place(text: str) -> str | None:
             folded = fold(char)
             if len(folded) != 1:
                 return None
-            # A character no run is made of stays one, so a key never reaches across it.
+            # A character no run is made of becomes a space, so a key never reaches across it.
             table[ord(char)] = folded if _RUN_CHAR_RE.match(char) else " "
     return lower.translate(table)
 

@@ -38,7 +38,9 @@ class _Live:
     @property
     def docs(self) -> set[int]:
         if self._docs is None:
-            self._docs = set(range(self.reader.doc_count_all())) - set(self.reader.deleted_docs_set)
+            # all_doc_ids skips deleted documents, and an index without segments (an empty
+            # corpus) has an EmptyReader, which has no deletion set to subtract.
+            self._docs = set(self.reader.all_doc_ids())
         return self._docs
 
 

@@ -280,9 +280,9 @@ class Searcher:
         each question when grouped), and how many there are (distinct questions when grouped)."""
         postings: dict[Any, set[int]] = {}
         matches = matching_docs(self._searcher, query, postings)
-        total = self._distinct_questions(matches) if group else len(matches)
-        if not matches:
+        if not matches:  # also what an index of an empty corpus, without any column, gives
             return [], 0
+        total = self._distinct_questions(matches) if group else len(matches)
         # Documents with every word outrank all others by ALL_WORDS_BONUS: they come first, and
         # are few, so they are scored one by one.
         complete = matches & matching_docs(self._searcher, all_words, postings) if all_words is not None else set()
@@ -520,6 +520,8 @@ def _facet_counts(groups: dict[Any, int]) -> dict[str, int]:
 
 def _column_counts(reader: Any, column: str, docnums: list[int]) -> dict[Any, int]:
     """How often each value occurs in a sortable column, most frequent first; empty values skipped."""
+    if not docnums:  # an index of an empty corpus has no columns to open
+        return {}
     values = reader.column_reader(column)
     counts: dict[Any, int] = {}
     for docnum in docnums:

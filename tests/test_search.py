@@ -421,3 +421,14 @@ def test_every_page_is_a_slice_of_the_ranking_of_all_matches(fixture_index: Path
                 assert results.total == len(expected)
                 shown += [(hit.id, round(hit.score, 4)) for hit in results.hits]
             assert shown == expected
+
+
+def test_an_index_of_an_empty_corpus_answers_every_query_with_nothing(tmp_path: Path):
+    (tmp_path / "corpus").mkdir()
+    build_index([tmp_path / "corpus"], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as empty:
+        for query in ("fiets", "fiets -trein", "-trein", '"fiets trein"'):
+            results = empty.search(query)
+            assert (results.total, list(results.hits)) == (0, []), query
+            assert empty.search(query, facets=True, sort="-date").total == 0
+        assert empty.stats().documents == 0
