@@ -60,18 +60,9 @@ class TermPool:
         self.runs: list[BinaryIO] = []
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """One posting, merged in from another segment (Whoosh's pool interface)."""
         fieldname, text, docnum, weight, value = item
-        terms = self.fields.setdefault(fieldname, {})
-        postings = terms.get(text)
-        if postings is None:
-            terms[text] = ([docnum], [weight], [value or b""])
-        else:
-            postings[0].append(docnum)
-            postings[1].append(weight)
-            postings[2].append(value or b"")
-        self.size += 1
-        if self.size >= self.limit:
-            self._spill()
+        self.add_field(fieldname, docnum, [(text, 0, weight, value)], 1.0)
 
     def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes]],
                   boost: float) -> int:
@@ -147,8 +138,11 @@ def _term_key(record: tuple[Any, ...]) -> tuple[str, bytes]:
 def _joined(group: Iterable[TermRecord]) -> TermRecord:
     records = iter(group)
     fieldname, text, ids, weights, values = next(records)
+    ids, weights, values = list(ids), list(weights), list(values)  # extended in place, once per run
     for _, _, more_ids, more_weights, more_values in records:
-        ids, weights, values = ids + more_ids, weights + more_weights, values + more_values
+        ids.extend(more_ids)
+        weights.extend(more_weights)
+        values.extend(more_values)
     return fieldname, text, ids, weights, values
 
 
