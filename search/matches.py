@@ -8,10 +8,11 @@ Whoosh's own `Query.docs`, so the set is always the one Whoosh would match.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator, Sequence
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 
@@ -23,12 +24,12 @@ def matching_docs(searcher: Any, query: wq.Query, postings: dict[Any, set[int]] 
     found: set[int] = set()
     memo = {} if postings is None else postings
     for leaf, offset in searcher.leaf_searchers():
-        docs = _docs(leaf, query, _Live(leaf.reader()), memo)
+        docs = node_docs(leaf, query, Live(leaf.reader()), memo)
         found.update(docs if offset == 0 else (docnum + offset for docnum in docs))
     return found
 
 
-class _Live:
+class Live:
     """The live documents of one segment, computed only if a query needs them (Not, Every)."""
 
     def __init__(self, reader: Any) -> None:
@@ -44,7 +45,7 @@ class _Live:
         return self._docs
 
 
-def _docs(searcher: Any, query: wq.Query, live: _Live, memo: dict[Any, set[int]]) -> set[int]:
+def node_docs(searcher: Any, query: wq.Query, live: Live, memo: dict[Any, set[int]]) -> set[int]:
     kind = type(query)  # exact types: a subclass may match differently (Ordered is an And)
     if kind is wq.Term:
         key = (id(searcher), query.fieldname, query.text)
@@ -52,16 +53,16 @@ def _docs(searcher: Any, query: wq.Query, live: _Live, memo: dict[Any, set[int]]
             memo[key] = _term_docs(searcher, query)
         return memo[key]
     if kind is wq.And or kind is wq.Require:
-        sides = sorted((_docs(searcher, q, live, memo) for q in query.subqueries), key=len)
+        sides = sorted((node_docs(searcher, q, live, memo) for q in query.subqueries), key=len)
         return sides[0].intersection(*sides[1:]) if sides else set()
     if kind is wq.Or:
-        return set().union(*(_docs(searcher, q, live, memo) for q in query.subqueries))
+        return set().union(*(node_docs(searcher, q, live, memo) for q in query.subqueries))
     if kind is wq.AndMaybe:
-        return _docs(searcher, query.a, live, memo)
+        return node_docs(searcher, query.a, live, memo)
     if kind is wq.Not:
-        return live.docs - _docs(searcher, query.query, live, memo)
+        return live.docs - node_docs(searcher, query.query, live, memo)
     if kind is wq.ConstantScoreQuery:
-        return _docs(searcher, query.child, live, memo)
+        return node_docs(searcher, query.child, live, memo)
     if kind is wq.Every and not query.fieldname:
         return set(live.docs)
     return set(query.docs(searcher))
@@ -79,15 +80,37 @@ def _term_docs(searcher: Any, query: wq.Term) -> set[int]:
     reader = searcher.reader()
     if (query.fieldname, text) not in reader:
         return set()
-    matcher = reader.postings(query.fieldname, text)
-    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-    if not isinstance(leaf, W3LeafMatcher):
-        return set(matcher.all_ids())
     docs: set[int] = set()
-    while leaf.is_active():
-        leaf.id()  # reads the block's document numbers
-        docs.update(leaf._ids[leaf._i:])
-        leaf._next_block()
-    if leaf is not matcher:  # postings of deleted documents stay until a merge
+    for ids, _ in postings_blocks(reader, query.fieldname, text, weights=False):
+        docs.update(ids)
+    if reader.has_deletions():  # postings of deleted documents stay until a merge
         docs.difference_update(reader.deleted_docs_set)
     return docs
+
+
+def postings_blocks(reader: Any, fieldname: str, text: bytes, weights: bool = True) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """A term's postings in one segment, a block at a time: (document numbers, weights), deleted
+    documents included. With `weights=False` the weights are left unread (an empty sequence)."""
+    matcher = reader.postings(fieldname, text)
+    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+    if isinstance(leaf, W3LeafMatcher):
+        while leaf.is_active():
+            leaf._read_ids()
+            if weights:
+                leaf._read_weights()
+            yield leaf._ids, leaf._weights if weights else ()
+            leaf._next_block()
+    elif isinstance(leaf, ListMatcher):  # postings inlined in the term index
+        ids = leaf._ids
+        if not weights:
+            yield ids, ()
+        else:  # as ListMatcher.weight reads them
+            yield ids, [leaf._all_weights] * len(ids) if leaf._all_weights else leaf._weights or [1.0] * len(ids)
+    else:
+        ids, found = [], []
+        while leaf.is_active():
+            ids.append(leaf.id())
+            if weights:
+                found.append(leaf.weight())
+            leaf.next()
+        yield ids, found

@@ -6,12 +6,11 @@ import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
-from heapq import heapify, heappop, heappush, nsmallest
-from typing import Any, Iterator, Literal
+from heapq import nlargest
+from typing import Any, Literal
 
 from whoosh import query as wq
-from whoosh import collectors, scoring, sorting
-from whoosh.query.compound import DefaultOr
+from whoosh import scoring, sorting
 
 from indexer import store
 from indexer.document import Document
@@ -20,7 +19,7 @@ from indexer.schema import TEXT_FIELDS, question_key, stored_document
 from indexer.structure import pair_parts
 
 from .highlight import Passage, best_passages
-from .matches import matching_docs
+from .scoring import query_scores
 from .query import FIELD_WEIGHTS, Filters, ParsedQuery, parse_query
 from .suggest import suggest
 
@@ -245,7 +244,7 @@ class Searcher:
         offset = (page - 1) * limit
         terms = parsed.highlight if highlight else None
         if sort == "relevance" and not facets:
-            top, total = self._ranked(whoosh_query, parsed.all_words, offset + limit, group)
+            top, total = self._ranked(whoosh_query, offset + limit, group)
             hits = [self._hit(docnum, score, terms, group) for docnum, score in top[offset:offset + limit]]
             return Results(
                 query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
@@ -273,66 +272,38 @@ class Searcher:
             facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
         )
 
-    def _ranked(
-        self, query: wq.Query, all_words: wq.Query | None, count: int, group: bool
-    ) -> tuple[list[tuple[int, float]], int]:
+    def _ranked(self, query: wq.Query, count: int, group: bool) -> tuple[list[tuple[int, float]], int]:
         """The best `count` matches of `query` as (docnum, score), best first (the best copy of
         each question when grouped), and how many there are (distinct questions when grouped)."""
-        postings: dict[Any, set[int]] = {}
-        matches = matching_docs(self._searcher, query, postings)
-        if not matches:  # also what an index of an empty corpus, without any column, gives
+        scores = query_scores(self._searcher, query, self._weighting)
+        if not scores:  # also what an index of an empty corpus, without any column, gives
             return [], 0
-        total = self._distinct_questions(matches) if group else len(matches)
-        # Documents with every word outrank all others by ALL_WORDS_BONUS: they come first, and
-        # are few, so they are scored one by one.
-        complete = matches & matching_docs(self._searcher, all_words, postings) if all_words is not None else set()
-        top = self._best(self._scores(query, complete), count, group)
-        if len(top) < count and len(complete) < len(matches):
-            # The rest without the bonus clause, which none of them matches: their scores are the
-            # same, and Whoosh can skip blocks of postings that cannot reach the page.
-            rest = _lazy_ors(_without_bonus(query, all_words))
-            keys = self._question_keys() if group else None
-            skip_keys = frozenset(keys[docnum] for docnum in complete) if keys is not None else frozenset()
-            collector = _TopCollector(count - len(top), complete, keys, skip_keys)
-            self._searcher.search_with_collector(rest, collector)
-            top += [(docnum, score) for score, docnum in collector.results().top_n]
-        return top, total
+        total = self._distinct_questions(scores) if group else len(scores)
+        return self._best(scores, count, group), total
 
-    def _scores(self, query: wq.Query, docnums: set[int]) -> list[tuple[int, float]]:
-        """(docnum, score) for each of `docnums`, which all match `query`, by docnum."""
-        # Scored as Whoosh's collectors score, leaf segment by leaf segment, but only the given
-        # documents: the matcher jumps from one to the next.
-        if not docnums:
-            return []
-        context = self._searcher.context()
-        query = _lazy_ors(query)
-        scores = []
-        wanted = sorted(docnums)
-        position = 0
-        for leaf, offset in self._searcher.leaf_searchers():
-            end = leaf.doc_count_all() + offset
-            matcher = query.matcher(leaf, context)
-            while position < len(wanted) and wanted[position] < end:
-                docnum = wanted[position]
-                position += 1
-                if not matcher.is_active():
-                    continue
-                matcher.skip_to(docnum - offset)
-                if matcher.is_active() and matcher.id() == docnum - offset:
-                    scores.append((docnum, matcher.score()))
-        return scores
-
-    def _best(self, scores: list[tuple[int, float]], count: int, group: bool) -> list[tuple[int, float]]:
+    def _best(self, scores: dict[int, float], count: int, group: bool) -> list[tuple[int, float]]:
         """The `count` best, ties by docnum; when grouped, only the first best copy of a question."""
-        if group:
-            keys = self._question_keys()
-            best: dict[Any, tuple[int, float]] = {}
-            for docnum, score in scores:
+        keys = self._question_keys() if group else None
+        wanted = count
+        while True:
+            # Every document scoring at least the `wanted`-th best score, in order: enough to pick
+            # `count` distinct questions unless the copies of a few crowd out the others.
+            cutoff = nlargest(wanted, scores.values())[-1]
+            ranked = sorted(((docnum, score) for docnum, score in scores.items() if score >= cutoff),
+                            key=lambda item: (-item[1], item[0]))
+            if keys is None:
+                return ranked[:count]
+            best, seen = [], set()
+            for docnum, score in ranked:
                 key = keys[docnum] or -1 - docnum  # as Whoosh collapses: never without a key
-                if key not in best or score > best[key][1]:
-                    best[key] = (docnum, score)
-            scores = list(best.values())
-        return nsmallest(count, scores, key=lambda item: (-item[1], item[0]))
+                if key not in seen:
+                    seen.add(key)
+                    best.append((docnum, score))
+                    if len(best) == count:
+                        return best
+            if len(ranked) == len(scores):
+                return best
+            wanted = min(len(scores), wanted * 4)
 
     def _distinct_questions(self, docnums: set[int]) -> int:
         keys = self._question_keys()
@@ -424,86 +395,6 @@ class Searcher:
         if stored is None:
             raise DocumentNotFound(f"No document with id '{doc_id}' in the index '{self.index_dir}'.")
         return stored_document(stored)
-
-
-class _TopCollector(collectors.TopCollector):
-    """The `limit` best documents not in `skip`, and with `keys` (a question-key column) only the
-    best copy of each question whose key is not in `skip_keys`: what Whoosh's CollapseCollector
-    over a TopCollector gives, with each document scored once instead of twice.
-
-    Block skipping stays safe: the minimum score is raised only while the heap is full, and a
-    question's better copy replacing its entry never lowers the heap's minimum. (Under Whoosh's
-    CollapseCollector, TopCollector.remove sets the minimum from a heap that is no longer full,
-    which can skip a block holding a better hit.)
-    """
-
-    def __init__(self, limit: int, skip: set[int], keys: Any = None, skip_keys: frozenset[Any] = frozenset()) -> None:
-        super().__init__(limit)
-        self.skip, self.keys, self.skip_keys = skip, keys, skip_keys
-        self.best: dict[Any, float] = {}  # per question key: the best score taken
-        self.entry: dict[Any, int] = {}  # per question key in the heap: its docnum there
-
-    def matches(self) -> Iterator[int]:
-        offset, skip = self.offset, self.skip
-        for docnum in super().matches():
-            if docnum + offset not in skip:
-                yield docnum
-
-    def _collect(self, global_docnum: int, score: float) -> float:
-        if self.keys is None:
-            return super()._collect(global_docnum, score)
-        key = self.keys[global_docnum] or -1 - global_docnum  # as Whoosh collapses: never without a key
-        previous = self.best.get(key)
-        if key in self.skip_keys or (previous is not None and score <= previous):
-            return 0  # the first best copy of a question stays
-        items = self.items
-        if key in self.entry:
-            # A better copy of a question in the heap takes its place: the heap stays full and
-            # its minimum can only rise.
-            items.remove((previous, 0 - self.entry[key]))
-            heapify(items)
-        elif len(items) >= self.limit:
-            if score <= items[0][0]:
-                return 0
-            _, evicted = heappop(items)
-            del self.entry[self.keys[0 - evicted] or -1 + evicted]
-        self.best[key] = score
-        heappush(items, (score, 0 - global_docnum))
-        self.entry[key] = global_docnum
-        if len(items) >= self.limit:
-            self.minscore = items[0][0]
-        return 0 - score
-
-
-def _without_bonus(query: wq.Query, all_words: wq.Query | None) -> wq.Query:
-    """`query` without the ALL_WORDS_BONUS clause over `all_words` (see query.py)."""
-    if all_words is None:
-        return query
-
-    def strip(node: wq.Query) -> wq.Query:
-        if type(node) is wq.Or:
-            kept = [strip(q) for q in node.subqueries
-                    if not (type(q) is wq.ConstantScoreQuery and q.child is all_words)]
-            return wq.Or(kept, boost=node.boost) if len(kept) > 1 else kept[0]
-        if type(node) in (wq.And, wq.AndMaybe):
-            return node.apply(strip)
-        return node
-
-    return strip(query)
-
-
-def _lazy_ors(query: wq.Query) -> wq.Query:
-    """`query` with each OR matched by a tree of matchers that read postings as they go.
-
-    In an index of under 5,000 documents Whoosh reads every posting of an OR up front
-    (`PreloadedOr`), which costs more than scoring the few documents asked for.
-    """
-    kind = type(query)
-    if kind is wq.Or:
-        return DefaultOr([_lazy_ors(q) for q in query.subqueries], boost=query.boost)
-    if kind in (wq.And, wq.Not, wq.AndMaybe, wq.Require, wq.ConstantScoreQuery):
-        return query.apply(_lazy_ors)
-    return query
 
 
 def _count(column: str) -> sorting.FieldFacet:
