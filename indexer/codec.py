@@ -1,4 +1,12 @@
-"""How Vraagbaak's index segments are read: Whoosh's codec, with a sound matcher for inlined postings.
+"""Vraagbaak's index codec: Whoosh's W3 codec with postings blocks that read without unpickling.
+
+Whoosh's W3 codec stores a block of up to 128 postings as one zlib-compressed pickle of document
+numbers (delta-coded), weights and values (each posting's positions, a small pickle of its own).
+Ranking needs only the document numbers and weights, yet every block read unpickles all three,
+and the values are nine tenths of that cost. A packed block keeps the same block header (so
+Whoosh's block skipping works unchanged) and stores the document numbers and weights as raw
+arrays, then the values compressed apart, decompressed only when a matcher asks for one (phrase
+queries, merges). Segments written before keep their pickled blocks; both are read.
 
 Kept apart from writer.py so that opening an index (which unpickles the codec named by each
 segment) does not import the writing machinery.
@@ -6,10 +14,23 @@ segment) does not import the writing machinery.
 
 from __future__ import annotations
 
+import struct
+import sys
+import zlib
+from array import array
+from pickle import dumps
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
 from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.util.numeric import length_to_byte
+
+PACKED = -1
+"""In a block's header, where Whoosh keeps the block's compression level: a packed block."""
+_BLOCK = struct.Struct("<HB?")  # postings in the block, how its weights are stored, values compressed
+_COUNT = struct.Struct("<I")
+_ALL_ONE, _BYTE_WEIGHTS, _FLOAT_WEIGHTS = 0, 1, 2
+_LITTLE_ENDIAN = sys.byteorder == "little"
 
 
 class InlinedPostings(ListMatcher):
@@ -34,15 +55,150 @@ class InlinedPostings(ListMatcher):
                                self._all_weights, term=self._term, terminfo=self._terminfo)
 
 
+class PackedPostingsWriter(W3PostingsWriter):
+    """Whoosh's postings writer, writing packed blocks: the same header and statistics, the
+    data laid out by `pack_block`."""
+
+    def _write_block(self, last: bool = False) -> None:
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        data = pack_block(self._ids, self._weights, self._values, self._format.fixed_value_size(), self._compression)
+        info = dumps((len(self._ids), self._ids[-1], self._maxweight, PACKED,
+                      length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
+        length = len(info) + len(data)
+        self._postfile.write_int(-length if last else length)  # negative: the term's last block
+        self._postfile.write(info)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class PackedPostings(W3LeafMatcher):
+    """Whoosh's matcher over a postings file, reading packed blocks as well as pickled ones."""
+
+    def _read_data(self) -> None:
+        if self._compression != PACKED:
+            return super()._read_data()
+        self._data = unpack_block(self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset))
+
+    def _read_ids(self) -> None:
+        if self._compression != PACKED:
+            return super()._read_ids()
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[0]
+
+    def _read_weights(self) -> None:
+        if self._compression != PACKED:
+            return super()._read_weights()
+        if self._data is None:
+            self._read_data()
+        self._weights = self._data[1]
+
+    def _read_values(self) -> None:
+        if self._compression != PACKED:
+            return super()._read_values()
+        if self._data is None:
+            self._read_data()
+        self._values = unpack_values(self._data[2], len(self._data[0]), self._fixedsize)
+
+
+def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | None, compression: int) -> bytes:
+    """A block's data: a header, the document numbers as 4-byte integers, the weights (none when
+    all are 1, one byte each when all are whole numbers under 256, else 4-byte floats), then the
+    values, compressed together (their count and lengths first, unless they have a fixed size)."""
+    ids = array("I", ids)
+    if all(weight == 1.0 for weight in weights):
+        kind, stored = _ALL_ONE, array("B")
+    elif all(weight == int(weight) and 0 <= weight < 256 for weight in weights):
+        kind, stored = _BYTE_WEIGHTS, array("B", [int(weight) for weight in weights])
+    else:
+        kind, stored = _FLOAT_WEIGHTS, array("f", weights)
+    if fixed_size is None or fixed_size < 0:
+        lengths = array("I", [len(value) for value in values])  # the empty ones are not kept, as in W3
+        packed_values = _COUNT.pack(len(lengths)) + _little(lengths).tobytes() + b"".join(values)
+    elif fixed_size == 0:
+        packed_values = b""
+    else:
+        packed_values = b"".join(values)
+    compressed = bool(packed_values and compression)
+    if compressed:
+        packed_values = zlib.compress(packed_values, compression)
+    return b"".join((_BLOCK.pack(len(ids), kind, compressed), _little(ids).tobytes(), _little(stored).tobytes(),
+                     packed_values))
+
+
+def unpack_block(data: bytes) -> tuple[array, array, tuple[bool, memoryview]]:
+    """(document numbers, weights as floats, the values still packed) of a packed block."""
+    count, kind, compressed = _BLOCK.unpack_from(data)
+    view = memoryview(data)
+    position = _BLOCK.size
+    ids = _from_little("I", view[position:position + 4 * count])
+    position += 4 * count
+    if kind == _ALL_ONE:
+        weights = array("f", [1.0]) * count
+    elif kind == _BYTE_WEIGHTS:
+        weights = array("f", _from_little("B", view[position:position + count]))
+        position += count
+    else:
+        weights = _from_little("f", view[position:position + 4 * count])
+        position += 4 * count
+    # The values are decompressed here only when asked for (unpack_values).
+    return ids, weights, (compressed, view[position:])
+
+
+def unpack_values(packed: tuple[bool, Any], count: int, fixed_size: int | None) -> tuple[Any, ...]:
+    """A packed block's values, as Whoosh's matcher gives them (None for a format without values)."""
+    if fixed_size == 0:
+        return (None,) * count
+    compressed, data = packed
+    data = zlib.decompress(data) if compressed else bytes(data)
+    if fixed_size is not None and fixed_size > 0:
+        return tuple(data[i:i + fixed_size] for i in range(0, len(data), fixed_size))
+    (stored,) = _COUNT.unpack_from(data)
+    position = _COUNT.size + 4 * stored
+    lengths = _from_little("I", memoryview(data)[_COUNT.size:position])
+    values = []
+    for length in lengths:
+        values.append(data[position:position + length])
+        position += length
+    return tuple(values)
+
+
+def _little(numbers: array) -> array:
+    """`numbers` in little-endian byte order, whatever the machine's."""
+    if _LITTLE_ENDIAN:
+        return numbers
+    swapped = array(numbers.typecode, numbers)
+    swapped.byteswap()
+    return swapped
+
+
+def _from_little(typecode: str, data: Any) -> array:
+    numbers = array(typecode)
+    numbers.frombytes(data)
+    if not _LITTLE_ENDIAN:
+        numbers.byteswap()
+    return numbers
+
+
 class VraagbaakCodec(W3Codec):
-    """Whoosh's `W3Codec`, reading inlined postings with `InlinedPostings`.
+    """Whoosh's `W3Codec`, writing packed blocks and reading inlined postings with `InlinedPostings`.
 
     Segments written by `writer.FastSegmentWriter` name this codec (Whoosh pickles a segment's codec
     into the index), so their readers use it; older segments keep `W3Codec`.
     """
 
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
+        if byteids:  # term vectors: none in Vraagbaak's schema, left to Whoosh
+            return super().postings_writer(dbfile, byteids)
+        return PackedPostingsWriter(dbfile, blocklimit=self._blocklimit, compression=self._compression,
+                                    inlinelimit=self._inlinelimit)
+
     def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
         if terminfo.is_inlined():
             ids, weights, values = terminfo.inlined_postings()
             return InlinedPostings(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
-        return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return PackedPostings(dbfile, offset, length, format_, term=term, scorer=scorer)

@@ -1,0 +1,47 @@
+"""Packed postings blocks keep every posting's document, weight and value, and older indexes still read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh.codec.whoosh3 import W3Codec
+
+from indexer.codec import VraagbaakCodec, pack_block, unpack_block, unpack_values
+
+from .test_writer import contents, fixture_documents, write
+
+
+@pytest.mark.parametrize("weights", [
+    [1.0, 1.0, 1.0],  # stored as nothing
+    [1.0, 3.0, 255.0],  # whole numbers: a byte each
+    [0.25, 2.5, 300.0],  # anything else: floats
+])
+def test_a_block_reads_back_its_documents_and_weights(weights: list[float]) -> None:
+    ids, weights_back, _ = unpack_block(pack_block([3, 70_000, 4_000_000_000], weights, [], 0, 3))
+    assert list(ids) == [3, 70_000, 4_000_000_000]
+    assert list(weights_back) == weights
+    assert weights_back.typecode == "f"  # as Whoosh's matcher gives them
+
+
+@pytest.mark.parametrize("compression", [0, 3])
+def test_values_read_back_only_the_stored_ones(compression: int) -> None:
+    # Whoosh keeps no empty value in a block; positions are bytes of any length.
+    values = [b"\x00\x00\x00\x02\x80\x02]q\x00", b"x" * 1000, b"\xff"]
+    _, _, packed = unpack_block(pack_block([1, 2, 5, 9], [1.0, 2.0, 1.0, 1.0], values, None, compression))
+    assert unpack_values(packed, 4, None) == tuple(values)
+    _, _, packed = unpack_block(pack_block([1, 2], [1.0, 1.0], [b"ab", b"cd"], 2, compression))
+    assert unpack_values(packed, 2, 2) == (b"ab", b"cd")
+    _, _, packed = unpack_block(pack_block([1, 2], [1.0, 1.0], [], 0, compression))
+    assert unpack_values(packed, 2, 0) == (None, None)
+
+
+def test_an_index_written_with_pickled_blocks_reads_as_before(tmp_path: Path, monkeypatch: Any) -> None:
+    # Indexes built before packed blocks name the same codec: its reader must take both forms.
+    documents = fixture_documents()
+    packed = contents(write(tmp_path / "packed", [documents], fast=True))
+    monkeypatch.setattr(VraagbaakCodec, "postings_writer", W3Codec.postings_writer)
+    pickled_index = write(tmp_path / "pickled", [documents], fast=True)
+    monkeypatch.undo()
+    assert contents(pickled_index) == packed
