@@ -14,7 +14,7 @@ take apart (phrases, ranges) is matched by `matches` and scored by Whoosh's matc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Collection
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS_COLUMN
@@ -91,10 +91,16 @@ class _SegmentScorer:
         # Whoosh adds the scores of an intersection's sides pairwise; the order only moves the last bit.
         return {docnum: sum(side[docnum] for side in sides) for docnum in common}
 
-    def docs(self, query: wq.Query) -> set[int]:
-        """The documents `query` matches (already scored, or as a set, without scoring)."""
+    def docs(self, query: wq.Query) -> Collection[int]:
+        """The documents `query` matches: those of nodes already scored, or a set without scoring."""
         if id(query) in self.memo:
-            return set(self.memo[id(query)])
+            return self.memo[id(query)].keys()
+        kind = type(query)
+        if kind is wq.And and query.subqueries:  # the all-words clause: And over scored words
+            sides = sorted((self.docs(q) for q in query.subqueries), key=len)
+            return set(sides[0]).intersection(*sides[1:])
+        if kind is wq.Or:
+            return set().union(*(self.docs(q) for q in query.subqueries))
         return node_docs(self.leaf, query, self.live, self.docs_memo)
 
     def term(self, query: wq.Term) -> Scores:

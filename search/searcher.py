@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from whoosh import query as wq
 from whoosh import scoring, sorting
+from whoosh.columns import VarBytesColumn
 
 from indexer import store
 from indexer.document import Document
@@ -313,7 +314,7 @@ class Searcher:
         hit = _hit(self._searcher.stored_fields(docnum), score, terms)
         if not group:
             return hit
-        key = self._question_keys()[docnum]
+        key = self._question_keys()[docnum].decode("utf-8")
         # Cheap, and never too few: the count may include deleted documents, never misses a copy.
         if self._searcher.doc_frequency("question_key", key) < 2:
             return hit
@@ -322,10 +323,11 @@ class Searcher:
     def _is_facet_value(self, field: str, value: str) -> bool:
         return self._searcher.doc_frequency(f"{field}_facet", value) > 0
 
-    def _question_keys(self) -> Any:
-        # Opening a column reads its whole offset table: once per searcher, not once per hit.
+    def _question_keys(self) -> list[bytes]:
+        """Each document's question key (b"" for none), by document number: read once per searcher,
+        since a grouped total looks up the key of every match."""
         if self._keys_for is not self._searcher:
-            self._keys = self._searcher.reader().column_reader("question_key")
+            self._keys = _column_values(self._searcher, "question_key")
             self._keys_for = self._searcher
         return self._keys
 
@@ -395,6 +397,25 @@ class Searcher:
         if stored is None:
             raise DocumentNotFound(f"No document with id '{doc_id}' in the index '{self.index_dir}'.")
         return stored_document(stored)
+
+
+def _column_values(searcher: Any, column: str) -> list[bytes]:
+    """The raw values of a column of byte strings for every document, by document number."""
+    values: list[bytes] = []
+    for leaf, _ in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if not reader.has_column(column):  # an index of an empty corpus has no columns
+            values.extend([b""] * reader.doc_count_all())
+            continue
+        raw = reader.column_reader(column, translate=False)
+        if isinstance(raw, VarBytesColumn.Reader):
+            # The column keeps the values end to end with an offset and a length per document:
+            # read them in one go, not one file access per document.
+            data = raw._dbfile.get(raw._basepos, sum(raw._lengths))
+            values.extend([data[offset:offset + length] for offset, length in zip(raw._offsets, raw._lengths)])
+        else:
+            values.extend(raw)
+    return values
 
 
 def _count(column: str) -> sorting.FieldFacet:
