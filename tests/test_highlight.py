@@ -9,7 +9,7 @@ import pytest
 from indexer.analysis import word_terms, words
 from indexer.errors import QuerySyntaxError
 from indexer.parse import discover, read_source
-from search.highlight import match_spans
+from search.highlight import _sentences, match_spans
 from search.query import parse_query
 
 from .conftest import FIXTURE_SEEDS, FIXTURES
@@ -95,3 +95,15 @@ def test_text_with_characters_that_fold_to_several_still_marks():
     terms = parse_query("ideeen").highlight["question"]
     assert [text[start:end] for start, end in match_spans(text, terms)] == ["ideeën", "IDEEEN"]
     assert match_spans(text, terms) == full_analysis_spans(text, terms)
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("Dat moet verbeteren. Het kan.", ["Dat moet verbeteren.", "Het kan."]),
+    ("Dat moet verbeteren.Het kan", ["Dat moet verbeteren.Het kan"]),  # glued: one sentence
+    ("Het kost 700.000 euro; de helft nu?  Ja!", ["Het kost 700.000 euro;", "de helft nu?", "Ja!"]),
+    ("Vraag 1\n\n  Antwoord.\n", ["Vraag 1", "  Antwoord."]),  # a line break ends a sentence too
+])
+def test_sentences_end_at_punctuation_before_whitespace_or_at_a_line_break(text: str, sentences: list[str]):
+    assert [text[start:end] for start, end in _sentences(text)] == sentences
+    # Asked to stop at an offset, it still gives every sentence up to the one holding it.
+    assert [text[start:end] for start, end in _sentences(text, 0)] == sentences[:1]
