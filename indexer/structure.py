@@ -26,6 +26,7 @@ _ANSWER_REF_RE = re.compile(
     r"(?P<numbers>\d{1,2}(?:\s*(?:\+|,|&|en|tot\s+en\s+met|-)\s*\d{1,2})*)\s*[:.)]",
     re.IGNORECASE,
 )
+_ANSWER_REF_HINT_RE = re.compile(r"vra(?:ag|gen)\s+\d")
 _NUMBER_RE = re.compile(r"\d{1,2}")
 
 
@@ -62,7 +63,10 @@ def numbered_parts(text: str, answer_refs: bool = False) -> list[Part]:
     inside running text does not count; answers may take numbers out of order ("1+3.", "2."). With `answer_refs`, "Antwoord op vraag 4:" / "Vraag 2:" also start parts.
     """
     starts: list[tuple[int, int, tuple[int, ...]]] = []
-    patterns = (_ITEM_RE, _ANSWER_REF_RE) if answer_refs else (_ITEM_RE,)
+    # Every answer reference holds "vraag 4" or "vragen 2": a plain search for that skips the
+    # slow case-insensitive pattern in most answers, which hold none.
+    refs = answer_refs and _ANSWER_REF_HINT_RE.search(text.lower()) is not None
+    patterns = (_ITEM_RE, _ANSWER_REF_RE) if refs else (_ITEM_RE,)
     for pattern in patterns:
         for match in pattern.finditer(text):
             starts.append((match.start("numbers"), match.end(), _numbers(match.group("numbers"))))
