@@ -1,20 +1,23 @@
-"""Scoring a query straight from the postings: the BM25F score of every matching document at once.
+"""Scoring a query straight from the postings: its matches as sets, then BM25F scores for the ones asked for.
 
 Whoosh scores one document at a time: for an OR over a few dozen terms (each word in six fields,
 plus a compound's parts) every document costs a walk down a tree of matchers in Python, and in a
-large index the common parts of compounds match tens of thousands of documents. Here each term's
-postings are read a block at a time and scored in one expression, and the query's Or/And/Not
-combine the terms' scores as dictionaries. The scores are Whoosh's: the same BM25F formula with the
-same statistics, boosts and order of operations (and a compound of one clause ignores its boost,
-as in Whoosh) with two exceptions: a filter adds the 0 it is given, where Whoosh's constant-score
-matcher reads 0 as "no weight" and adds 1, and an excluded word adds nothing, where Whoosh adds 1.
-Both added 1 to every match of a plain query, so rankings stay the same. What this module does not
-take apart (phrases, ranges) is matched by `matches` and scored by Whoosh's matchers.
+large index the common parts of compounds ("open", "dag") match tens of thousands of documents.
+Here each term's postings are read a block at a time into a dictionary (document → weight) in C;
+the query's And/Or/Not become set operations on those, so the matches (and a compound's parts
+found together) are known before anything is scored; then only the documents that can matter are
+scored, term by term, and the sums combined as dictionaries. The scores are Whoosh's: the same
+BM25F formula with the same statistics, boosts and order of operations (and a compound of one
+clause ignores its boost, as in Whoosh) with two exceptions: a filter adds the 0 it is given, where
+Whoosh's constant-score matcher reads 0 as "no weight" and adds 1, and an excluded word adds
+nothing, where Whoosh adds 1. Both added 1 to every match of a plain query, so rankings stay the
+same. What this module does not take apart (phrases, ranges) is matched by `matches` and scored by
+Whoosh's matchers.
 """
 
 from __future__ import annotations
 
-from typing import Any, Collection
+from typing import Any, Collection, Iterable
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS_COLUMN
@@ -24,128 +27,175 @@ from whoosh.util.numeric import byte_to_length
 from .matches import Live, node_docs, postings_blocks
 
 Scores = dict[int, float]
-"""Document number (within one segment) → score."""
+"""Document number → score."""
+
+
+class QueryScorer:
+    """A query's matches and their scores in an open Whoosh searcher, by top-level document number.
+    Each term's postings are read once, however often the query names it."""
+
+    def __init__(self, searcher: Any, query: wq.Query, weighting: BM25F) -> None:
+        self.query = query
+        self.segments = [(_SegmentScorer(searcher, leaf, weighting), offset, leaf.doc_count_all())
+                         for leaf, offset in searcher.leaf_searchers()]
+
+    def docs(self, query: wq.Query | None = None) -> set[int]:
+        """The live documents the query (or a part of it) matches, unscored."""
+        found: set[int] = set()
+        for segment, offset, _ in self.segments:
+            docs = segment.docs(self.query if query is None else query)
+            found.update(docs if offset == 0 else (docnum + offset for docnum in docs))
+        return found
+
+    def scores(self, among: set[int] | None = None) -> Scores:
+        """The score of every match, or of the matches among `among` only."""
+        found: Scores = {}
+        for segment, offset, count in self.segments:
+            local = among if among is None or offset == 0 else \
+                {docnum - offset for docnum in among if offset <= docnum < offset + count}
+            scores = segment.scores(self.query, local)
+            found.update(scores if offset == 0 else {docnum + offset: score for docnum, score in scores.items()})
+        return found
 
 
 def query_scores(searcher: Any, query: wq.Query, weighting: BM25F) -> Scores:
     """The score of every live document `query` matches in `searcher`, by top-level document number."""
-    found: Scores = {}
-    for leaf, offset in searcher.leaf_searchers():
-        scores = _SegmentScorer(searcher, leaf, weighting).node(query)
-        reader = leaf.reader()
-        if reader.has_deletions():  # postings of deleted documents stay until a merge
-            for docnum in reader.deleted_docs_set & scores.keys():
-                del scores[docnum]
-        found.update(scores if offset == 0 else {docnum + offset: score for docnum, score in scores.items()})
-    return found
+    return QueryScorer(searcher, query, weighting).scores()
 
 
 class _SegmentScorer:
-    """Scores of the query's nodes in one segment, each node computed once (the all-words clause
-    repeats the query's words)."""
+    """Matches and scores in one segment, by its own document numbers."""
 
     def __init__(self, top: Any, leaf: Any, weighting: BM25F) -> None:
         self.top, self.leaf, self.weighting = top, leaf, weighting
         self.reader = leaf.reader()
         self.live = Live(self.reader)
-        self.memo: dict[int, Scores] = {}
-        self.docs_memo: dict[Any, set[int]] = {}
+        self.docs_memo: dict[int, Collection[int]] = {}
+        self.postings_memo: dict[tuple[str, Any], dict[int, float]] = {}
+        self.terms_memo: dict[Any, set[int]] = {}  # for `matches.node_docs`
+        self.lengths: dict[str, bytes] = {}
 
-    def node(self, query: wq.Query) -> Scores:
-        key = id(query)
-        if key not in self.memo:
-            self.memo[key] = self._node(query)
-        return self.memo[key]
+    def postings(self, term: wq.Term) -> dict[int, float]:
+        """The live documents holding `term`, with its weight in each."""
+        key = (term.fieldname, term.text)
+        if key not in self.postings_memo:
+            found: dict[int, float] = {}
+            text = self._term_bytes(term)
+            if text is not None:
+                for ids, weights in postings_blocks(self.reader, term.fieldname, text):
+                    found.update(zip(ids, weights))
+                if self.reader.has_deletions():  # postings of deleted documents stay until a merge
+                    for docnum in self.reader.deleted_docs_set & found.keys():
+                        del found[docnum]
+            self.postings_memo[key] = found
+        return self.postings_memo[key]
 
-    def _node(self, query: wq.Query) -> Scores:
-        kind = type(query)  # exact types: a subclass may score differently (Ordered is an And)
-        if kind is wq.Term:
-            return self.term(query)
-        if kind in (wq.Or, wq.And) and len(query.subqueries) == 1:
-            return self.node(query.subqueries[0])  # as Whoosh: without the compound's boost
-        if kind is wq.Or and query.subqueries:
-            return _boosted(_sum([self.node(q) for q in query.subqueries]), query.boost)
-        if kind is wq.And and query.subqueries:
-            return _boosted(self.conjunction(query.subqueries), query.boost)
-        if kind is wq.AndMaybe:
-            scores, extra = self.node(query.a), self.node(query.b)
-            return {docnum: score + extra[docnum] if docnum in extra else score for docnum, score in scores.items()}
-        if kind is wq.ConstantScoreQuery:
-            return dict.fromkeys(self.docs(query.child), query.score)
-        return self.fallback(query)
-
-    def conjunction(self, queries: list[wq.Query]) -> Scores:
-        """Documents matching every query, with the sum of their scores (an excluded word adds nothing)."""
-        excluded = [q.query for q in queries if type(q) is wq.Not]
-        sides = [self.node(q) for q in queries if type(q) is not wq.Not]
-        if not sides:
-            return self.fallback(wq.And(queries))
-        common = set(min(sides, key=len))
-        for side in sides:
-            common.intersection_update(side.keys())
-        for query in excluded:
-            common.difference_update(self.docs(query))
-        if len(sides) == 1:
-            scores = sides[0]
-            return {docnum: scores[docnum] for docnum in common}
-        # Whoosh adds the scores of an intersection's sides pairwise; the order only moves the last bit.
-        return {docnum: sum(side[docnum] for side in sides) for docnum in common}
+    def _term_bytes(self, term: wq.Term) -> bytes | None:
+        # As Term.matcher finds the postings: None when the field or the term is not in the index.
+        schema = self.leaf.schema
+        if term.fieldname not in schema:
+            return None
+        try:
+            text = schema[term.fieldname].to_bytes(term.text)
+        except ValueError:
+            return None
+        return text if (term.fieldname, text) in self.reader else None
 
     def docs(self, query: wq.Query) -> Collection[int]:
-        """The documents `query` matches: those of nodes already scored, or a set without scoring."""
-        if id(query) in self.memo:
-            return self.memo[id(query)].keys()
-        kind = type(query)
-        if kind is wq.And and query.subqueries:  # the all-words clause: And over scored words
-            sides = sorted((self.docs(q) for q in query.subqueries), key=len)
-            return set(sides[0]).intersection(*sides[1:])
+        key = id(query)
+        if key not in self.docs_memo:
+            self.docs_memo[key] = self._docs(query)
+        return self.docs_memo[key]
+
+    def _docs(self, query: wq.Query) -> Collection[int]:
+        kind = type(query)  # exact types: a subclass may match differently (Ordered is an And)
+        if kind is wq.Term:
+            return self.postings(query).keys()
+        if kind is wq.And and query.subqueries:
+            return self._conjunction(query.subqueries)
         if kind is wq.Or:
             return set().union(*(self.docs(q) for q in query.subqueries))
-        return node_docs(self.leaf, query, self.live, self.docs_memo)
+        if kind is wq.AndMaybe:
+            return self.docs(query.a)
+        if kind is wq.ConstantScoreQuery:
+            return self.docs(query.child)
+        return node_docs(self.leaf, query, self.live, self.terms_memo)
 
-    def term(self, query: wq.Term) -> Scores:
-        fieldname = query.fieldname
-        schema = self.leaf.schema
-        if fieldname not in schema:
-            return {}
-        field = schema[fieldname]
-        try:
-            text = field.to_bytes(query.text)
-        except ValueError:
-            return {}
-        if (fieldname, text) not in self.reader:
-            return {}
-        boost = query.boost
-        scores: Scores = {}
-        if not field.scorable:  # Whoosh's WeightScorer: the term's weight
-            for ids, weights in postings_blocks(self.reader, fieldname, text):
-                scores.update(zip(ids, (weight * boost for weight in weights)) if boost != 1.0 else zip(ids, weights))
-            return scores
+    def _conjunction(self, queries: list[wq.Query]) -> Collection[int]:
+        # An excluded word's documents are taken away, rather than intersecting with the (large)
+        # set of every document without it.
+        sides = sorted((self.docs(q) for q in queries if type(q) is not wq.Not), key=len)
+        if not sides:
+            return node_docs(self.leaf, wq.And(queries), self.live, self.terms_memo)
+        common = set(sides[0]).intersection(*sides[1:])
+        for query in queries:
+            if type(query) is wq.Not:
+                common.difference_update(self.docs(query.query))
+        return common
+
+    def scores(self, query: wq.Query, among: Collection[int] | None) -> Scores:
+        """The scores of the documents `query` matches (among `among`, when given)."""
+        kind = type(query)
+        if kind is wq.Term:
+            return self.term_scores(query, among)
+        if kind in (wq.Or, wq.And) and len(query.subqueries) == 1:
+            return self.scores(query.subqueries[0], among)  # as Whoosh: without the compound's boost
+        if kind is wq.Or and query.subqueries:
+            return _boosted(_sum([self.scores(q, among) for q in query.subqueries]), query.boost)
+        if kind is wq.And and query.subqueries:
+            # The documents with every side first (sets), then only those scored.
+            common = _restricted(self.docs(query), among)
+            sides = [self.scores(q, common) for q in query.subqueries if type(q) is not wq.Not]
+            if not sides:
+                return dict.fromkeys(common, 0.0)
+            if len(sides) == 1:
+                return _boosted(sides[0], query.boost)
+            # Whoosh adds an intersection's sides pairwise; the order only moves the last bit.
+            return _boosted({docnum: sum(side[docnum] for side in sides) for docnum in common}, query.boost)
+        if kind is wq.AndMaybe:
+            scores = self.scores(query.a, among)
+            extra = self.scores(query.b, scores.keys())
+            return {docnum: score + extra[docnum] if docnum in extra else score for docnum, score in scores.items()}
+        if kind is wq.ConstantScoreQuery:
+            return dict.fromkeys(_restricted(self.docs(query.child), among), query.score)
+        return self.fallback(query, among)
+
+    def term_scores(self, term: wq.Term, among: Collection[int] | None) -> Scores:
+        postings = self.postings(term)
+        if among is None:
+            items: Iterable[tuple[int, float]] = postings.items()
+        elif len(among) < len(postings):
+            items = [(docnum, postings[docnum]) for docnum in among if docnum in postings]
+        else:
+            items = [(docnum, weight) for docnum, weight in postings.items() if docnum in among]
+        boost = term.boost
+        field = self.leaf.schema[term.fieldname] if postings else None
+        if field is None or not field.scorable:  # Whoosh's WeightScorer: the term's weight
+            return {docnum: weight * boost for docnum, weight in items}
         # BM25F as Whoosh's BM25FScorer computes it: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) +
         # B * length / avgfl))), lengths as stored (one byte each), then times the boost.
-        parent = self.top
-        idf = parent.idf(fieldname, text)
-        avgfl = parent.avg_field_length(fieldname) or 1
+        fieldname = term.fieldname
+        text = field.to_bytes(term.text)
+        idf = self.top.idf(fieldname, text)
+        avgfl = self.top.avg_field_length(fieldname) or 1
         b = self.weighting._field_B.get(fieldname, self.weighting.B)
         k1 = self.weighting.K1
         k1_plus_1 = k1 + 1
         norms = [k1 * ((1 - b) + b * byte_to_length(byte) / avgfl) for byte in range(256)]
         lengths = self._lengths(fieldname)
-        for ids, weights in postings_blocks(self.reader, fieldname, text):
-            if boost == 1.0:
-                block = [idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) for docnum, tf in zip(ids, weights)]
-            else:
-                block = [idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) * boost for docnum, tf in zip(ids, weights)]
-            scores.update(zip(ids, block))
-        return scores
+        if boost == 1.0:
+            return {docnum: idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) for docnum, tf in items}
+        return {docnum: idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) * boost for docnum, tf in items}
 
     def _lengths(self, fieldname: str) -> bytes:
         """Each document's length byte in `fieldname` (0 past the column's end), read in one go."""
-        return _length_bytes(self.reader, fieldname)
+        if fieldname not in self.lengths:
+            self.lengths[fieldname] = _length_bytes(self.reader, fieldname)
+        return self.lengths[fieldname]
 
-    def fallback(self, query: wq.Query) -> Scores:
+    def fallback(self, query: wq.Query, among: Collection[int] | None) -> Scores:
         """Whoosh's own scores for the documents `query` matches, jumping from one to the next."""
-        docnums = sorted(node_docs(self.leaf, query, self.live, self.docs_memo))
+        docnums = sorted(_restricted(self.docs(query), among))
         if not docnums:
             return {}
         matcher = query.matcher(self.leaf, self.top.context())
@@ -157,6 +207,16 @@ class _SegmentScorer:
             if matcher.is_active() and matcher.id() == docnum:
                 scores[docnum] = matcher.score()
         return scores
+
+
+def _restricted(docs: Collection[int], among: Collection[int] | None) -> Collection[int]:
+    """The documents of `docs` also in `among` (all of `docs` when `among` is None)."""
+    if among is None:
+        return docs
+    if isinstance(docs, set) and isinstance(among, set):
+        return docs & among
+    small, large = (among, docs) if len(among) < len(docs) else (docs, among)
+    return {docnum for docnum in small if docnum in large}
 
 
 def _length_bytes(reader: Any, fieldname: str) -> bytes:

@@ -20,7 +20,7 @@ from indexer.schema import TEXT_FIELDS, question_key, stored_document
 from indexer.structure import pair_parts
 
 from .highlight import Passage, best_passages
-from .scoring import query_scores
+from .scoring import QueryScorer
 from .query import FIELD_WEIGHTS, Filters, ParsedQuery, parse_query
 from .suggest import suggest
 
@@ -245,7 +245,7 @@ class Searcher:
         offset = (page - 1) * limit
         terms = parsed.highlight if highlight else None
         if sort == "relevance" and not facets:
-            top, total = self._ranked(whoosh_query, offset + limit, group)
+            top, total = self._ranked(whoosh_query, parsed.all_words, offset + limit, group)
             hits = [self._hit(docnum, score, terms, group) for docnum, score in top[offset:offset + limit]]
             return Results(
                 query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
@@ -273,14 +273,23 @@ class Searcher:
             facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
         )
 
-    def _ranked(self, query: wq.Query, count: int, group: bool) -> tuple[list[tuple[int, float]], int]:
+    def _ranked(self, query: wq.Query, all_words: wq.Query | None, count: int, group: bool
+                ) -> tuple[list[tuple[int, float]], int]:
         """The best `count` matches of `query` as (docnum, score), best first (the best copy of
         each question when grouped), and how many there are (distinct questions when grouped)."""
-        scores = query_scores(self._searcher, query, self._weighting)
-        if not scores:  # also what an index of an empty corpus, without any column, gives
+        scorer = QueryScorer(self._searcher, query, self._weighting)
+        matches = scorer.docs()
+        if not matches:  # also what an index of an empty corpus, without any column, gives
             return [], 0
-        total = self._distinct_questions(scores) if group else len(scores)
-        return self._best(scores, count, group), total
+        total = self._distinct_questions(matches) if group else len(matches)
+        among = None
+        if all_words is not None:
+            # Documents with every word outrank all others by ALL_WORDS_BONUS: when they fill the
+            # page, only they need a score.
+            complete = scorer.docs(all_words) & matches
+            if (self._distinct_questions(complete) if group else len(complete)) >= count:
+                among = complete
+        return self._best(scorer.scores(among), count, group), total
 
     def _best(self, scores: dict[int, float], count: int, group: bool) -> list[tuple[int, float]]:
         """The `count` best, ties by docnum; when grouped, only the first best copy of a question."""

@@ -89,11 +89,14 @@ def test_filters_and_excluded_words_add_nothing_and_keep_whooshs_ranking(
     assert got == pytest.approx({docnum: score - offset for docnum, score in expected.items()}, rel=1e-12)
 
 
-def test_search_ranks_by_these_scores_with_ties_by_index_order(searcher: Searcher) -> None:
-    text = "leerkrachten digitale competenties"
+@pytest.mark.parametrize("text", ["leerkrachten digitale competenties", "onderwijs leerkrachten", "Nederlands-Vlaamse samenwerking"])
+@pytest.mark.parametrize("limit", [1, 2, 20])
+def test_search_ranks_by_these_scores_with_ties_by_index_order(searcher: Searcher, text: str, limit: int) -> None:
+    # A small page is filled by the documents with every word, and only they are scored: the
+    # page must be the same as when every match is.
     scores = _scores(searcher, text)
-    results = searcher.search(text, limit=20, group=False, highlight=False)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:20]
+    results = searcher.search(text, limit=limit, group=False, highlight=False)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     stored = searcher._searcher.stored_fields
     assert [(hit.id, hit.score) for hit in results.hits] == [(stored(docnum)["id"], score) for docnum, score in ranked]
     assert results.total == len(scores)
