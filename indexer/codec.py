@@ -109,12 +109,17 @@ def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | No
     all are 1, one byte each when all are whole numbers under 256, else 4-byte floats), then the
     values, compressed together (their count and lengths first, unless they have a fixed size)."""
     ids = array("I", ids)
-    if all(weight == 1.0 for weight in weights):
+    weights = weights if isinstance(weights, array) and weights.typecode == "f" else array("f", weights)
+    kind, stored = _FLOAT_WEIGHTS, weights
+    if weights.count(1.0) == len(weights):
         kind, stored = _ALL_ONE, array("B")
-    elif all(weight == int(weight) and 0 <= weight < 256 for weight in weights):
-        kind, stored = _BYTE_WEIGHTS, array("B", [int(weight) for weight in weights])
     else:
-        kind, stored = _FLOAT_WEIGHTS, array("f", weights)
+        try:
+            whole = array("B", map(int, weights))
+        except (OverflowError, ValueError):  # 256 or more, negative, not a number
+            whole = None
+        if whole is not None and array("f", whole) == weights:
+            kind, stored = _BYTE_WEIGHTS, whole
     if fixed_size is None or fixed_size < 0:
         lengths = array("I", [len(value) for value in values])  # the empty ones are not kept, as in W3
         packed_values = _COUNT.pack(len(lengths)) + _little(lengths).tobytes() + b"".join(values)
