@@ -5,26 +5,27 @@ plus a compound's parts) every document costs a walk down a tree of matchers in 
 large index the common parts of compounds ("open", "dag") match tens of thousands of documents.
 Here each term's postings are read a block at a time into a dictionary (document → weight) in C;
 the query's And/Or/Not become set operations on those, so the matches (and a compound's parts
-found together) are known before anything is scored; then only the documents that can matter are
-scored, term by term, and the sums combined as dictionaries. The scores are Whoosh's: the same
+found together) are known before anything is scored, and counting them walks no matcher; then only
+the documents that can matter are scored, term by term, and the sums combined as dictionaries. The scores are Whoosh's: the same
 BM25F formula with the same statistics, boosts and order of operations (and a compound of one
 clause ignores its boost, as in Whoosh) with two exceptions: a filter adds the 0 it is given, where
 Whoosh's constant-score matcher reads 0 as "no weight" and adds 1, and an excluded word adds
 nothing, where Whoosh adds 1. Both added 1 to every match of a plain query, so rankings stay the
-same. What this module does not take apart (phrases, ranges) is matched by `matches` and scored by
-Whoosh's matchers.
+same. What this module does not take apart (phrases, ranges) is matched by Whoosh's `Query.docs`
+and scored by Whoosh's matchers, so the matches are always the ones Whoosh would find.
 """
 
 from __future__ import annotations
 
-from typing import Any, Collection, Iterable
+from typing import Any, Collection, Iterable, Iterator, Sequence
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import ListMatcher
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
-
-from .matches import Live, node_docs, postings_blocks
 
 Scores = dict[int, float]
 """Document number → score."""
@@ -69,11 +70,19 @@ class _SegmentScorer:
     def __init__(self, top: Any, leaf: Any, weighting: BM25F) -> None:
         self.top, self.leaf, self.weighting = top, leaf, weighting
         self.reader = leaf.reader()
-        self.live = Live(self.reader)
         self.docs_memo: dict[int, Collection[int]] = {}
         self.postings_memo: dict[tuple[str, Any], dict[int, float]] = {}
-        self.terms_memo: dict[Any, set[int]] = {}  # for `matches.node_docs`
         self.lengths: dict[str, bytes] = {}
+        self._live: set[int] | None = None
+
+    @property
+    def live(self) -> set[int]:
+        """The segment's live documents, computed only if a query needs them (Not, Every)."""
+        if self._live is None:
+            # all_doc_ids skips deleted documents, and an index without segments (an empty
+            # corpus) has an EmptyReader, which has no deletion set to subtract.
+            self._live = set(self.reader.all_doc_ids())
+        return self._live
 
     def postings(self, term: wq.Term) -> dict[int, float]:
         """The live documents holding `term`, with its weight in each."""
@@ -111,22 +120,26 @@ class _SegmentScorer:
         kind = type(query)  # exact types: a subclass may match differently (Ordered is an And)
         if kind is wq.Term:
             return self.postings(query).keys()
-        if kind is wq.And and query.subqueries:
+        if (kind is wq.And or kind is wq.Require) and query.subqueries:
             return self._conjunction(query.subqueries)
         if kind is wq.Or:
             return set().union(*(self.docs(q) for q in query.subqueries))
         if kind is wq.AndMaybe:
             return self.docs(query.a)
+        if kind is wq.Not:
+            return self.live - set(self.docs(query.query))
         if kind is wq.ConstantScoreQuery:
             return self.docs(query.child)
-        return node_docs(self.leaf, query, self.live, self.terms_memo)
+        if kind is wq.Every and not query.fieldname:
+            return self.live
+        return set(query.docs(self.leaf))
 
     def _conjunction(self, queries: list[wq.Query]) -> Collection[int]:
         # An excluded word's documents are taken away, rather than intersecting with the (large)
         # set of every document without it.
         sides = sorted((self.docs(q) for q in queries if type(q) is not wq.Not), key=len)
         if not sides:
-            return node_docs(self.leaf, wq.And(queries), self.live, self.terms_memo)
+            sides = [self.live]
         common = set(sides[0]).intersection(*sides[1:])
         for query in queries:
             if type(query) is wq.Not:
@@ -248,3 +261,26 @@ def _boosted(scores: Scores, boost: float) -> Scores:
     if boost == 1.0:
         return scores
     return {docnum: score * boost for docnum, score in scores.items()}
+
+
+def postings_blocks(reader: Any, fieldname: str, text: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """A term's postings in one segment, a block at a time: (document numbers, weights), deleted
+    documents included."""
+    matcher = reader.postings(fieldname, text)
+    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+    if isinstance(leaf, W3LeafMatcher):
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_weights()
+            yield leaf._ids, leaf._weights
+            leaf._next_block()
+    elif isinstance(leaf, ListMatcher):  # postings inlined in the term index, weights as ListMatcher.weight reads them
+        ids = leaf._ids
+        yield ids, [leaf._all_weights] * len(ids) if leaf._all_weights else leaf._weights or [1.0] * len(ids)
+    else:
+        ids, weights = [], []
+        while leaf.is_active():
+            ids.append(leaf.id())
+            weights.append(leaf.weight())
+            leaf.next()
+        yield ids, weights
