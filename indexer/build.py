@@ -25,7 +25,7 @@ from .document import Document
 from .errors import DocumentParseError, IndexNotFound, IndexProblem
 from .parse import Problem, SourceFile, discover, parse_source, read_bytes
 from .schema import build_schema, document_fields
-from .writer import FastSegmentWriter
+from .writer import FastSegmentWriter, SegmentWorker
 
 DEFAULT_SOURCES = ("seeds",)
 KEY_SEPARATOR = "::"
@@ -66,6 +66,7 @@ def build_index(
     rebuild: bool = False,
     progress: ProgressCallback | None = None,
     lock_timeout: float = 30.0,
+    processes: int = 2,
 ) -> BuildReport:
     """Bring the index in `index_dir` up to date with the files under `sources`.
 
@@ -74,7 +75,10 @@ def build_index(
     A document id found in several files is taken from the first (in the order of `sources`, then
     by path); the others are reported. Raises IndexLocked when another build holds the index for
     longer than `lock_timeout` seconds, IndexProblem when the index cannot be written (the previous
-    index is then unchanged).
+    index is then unchanged). With `processes=2` (the default) on a machine with two cores or more,
+    a build from scratch of `PARALLEL_MIN_BYTES` or more indexes the first half or so of the
+    documents in a second process; searches find and rank the same as in an index one process
+    writes.
     """
     started = time.monotonic()
     root = Path(index_dir)
@@ -92,7 +96,7 @@ def build_index(
     with store.write_lock(root, timeout=lock_timeout):
         previous, reason = _previous_generation(root, rebuild)
         files, problems = discover(sources)
-        build = _Build(root, previous, progress)
+        build = _Build(root, previous, progress, parallel=processes > 1 and (os.cpu_count() or 1) > 1)
         build.unreadable = [p.path for p in problems if p.reason.startswith("cannot read")]
         try:
             build.run(files, problems)
@@ -141,12 +145,26 @@ def _previous_generation(root: Path, rebuild: bool) -> tuple[store.Generation | 
         return None, f"the index {problem}"
     return generation, None
 
+PARALLEL_MIN_BYTES = 2_000_000
+"""Source bytes from which a build from scratch uses a second process (below, starting it costs
+more than it saves)."""
+WORKER_SHARE = 0.5
+"""The part of the sources (in bytes) whose documents the second process indexes. This process
+also parses every file and hands the documents over, but the two measured about even at half."""
+
 
 class _Build:
     """One pass over the source files, writing only what differs from the previous generation."""
 
-    def __init__(self, root: Path, previous: store.Generation | None, progress: ProgressCallback | None) -> None:
+    def __init__(self, root: Path, previous: store.Generation | None, progress: ProgressCallback | None,
+                 parallel: bool = False) -> None:
         self.root = root
+        # Updates stay in one process: they delete documents too, and add few.
+        self.parallel = parallel and previous is None
+        self.worker: SegmentWorker | None = None
+        self.split_at: float | None = None  # source bytes before which documents go to the worker
+        self.position = 0.0  # where in the sources (in bytes) the document being written comes from
+        self.bytes_done = 0
         self.previous = previous
         self.progress = progress
         self.old_files: dict[str, dict[str, Any]] = previous.manifest.get("files", {}) if previous else {}
@@ -159,6 +177,10 @@ class _Build:
         self.added = self.updated = self.removed = self.unchanged = 0
 
     def run(self, files: list[SourceFile], problems: list[Problem]) -> None:
+        if self.parallel:
+            total = sum(_size(source) for source in files)
+            if total >= PARALLEL_MIN_BYTES:
+                self.split_at = total * WORKER_SHARE
         for done, source in enumerate(files, start=1):
             self._file(source, problems)
             if self.progress:
@@ -172,6 +194,14 @@ class _Build:
             self.removed += 1
         if self.previous is None and self.writer is None:
             self._writer()  # an empty corpus still gets an (empty) index
+        if self.worker is not None:
+            try:
+                segment = self.worker.finish()
+            except RuntimeError as err:
+                raise IndexProblem(f"Cannot build the index in '{self.root}': {err}. The previous index is unchanged.") from err
+            self.worker = None
+            if segment is not None:
+                self._writer().add_segment(segment)
         if self.writer is not None:
             self.writer.commit()
             self.writer = None
@@ -218,7 +248,8 @@ class _Build:
         self.manifest_files[key] = {
             "hash": digest, "ids": ids, "problems": [_problem_dict(p) for p in file_problems],
         }
-        for doc_id in ids:
+        for number, doc_id in enumerate(ids):
+            self.position = self.bytes_done + len(data) * number / len(ids)
             if doc_id in self.owner:
                 problems.append(Problem(path, f"duplicate id '{doc_id}' (first indexed from {_key_path(self.owner[doc_id])})"))
                 continue
@@ -229,11 +260,18 @@ class _Build:
             if documents is None:  # unchanged file, but it now owns an id another file gave up
                 documents, _ = _parse(source, data)
             self._write(documents[doc_id])
+        self.bytes_done += len(data)
 
     def _write(self, document: Document) -> None:
         fields = document_fields(document)
         if self.previous is None:
-            self._writer().add_document(**fields)
+            if self.split_at is not None and self.position < self.split_at:
+                # The first half of the documents: indexed by a second process into a segment that
+                # comes first in the index, so every document keeps its place (equal scores rank
+                # by it).
+                self._worker().add_document(fields)
+            else:
+                self._writer().add_document(**fields)
             self.added += 1
             return
         self._writer().update_document(**fields)
@@ -254,9 +292,17 @@ class _Build:
             self.writer = FastSegmentWriter(index)
         return self.writer
 
+    def _worker(self) -> SegmentWorker:
+        if self.worker is None:
+            self._writer()  # the worker writes into the new generation's index
+            self.worker = SegmentWorker(str(self.generation))
+        return self.worker
+
     def abandon(self) -> None:
         """Throw away the generation after a failure, unless it became the live one (a failure
         after the swap, while syncing, must not delete the index readers now use)."""
+        if self.worker is not None:
+            self.worker.cancel()
         if self.writer is not None:
             try:
                 self.writer.cancel()
@@ -264,6 +310,13 @@ class _Build:
                 pass
         if self.generation is not None and store.live_name(self.root) != self.generation.name:
             shutil.rmtree(self.generation, ignore_errors=True)
+
+
+def _size(source: SourceFile) -> int:
+    try:
+        return source.path.stat().st_size
+    except OSError:  # reported when the file is read
+        return 0
 
 
 def _parse(source: SourceFile, data: bytes) -> tuple[dict[str, Document], list[Problem]]:

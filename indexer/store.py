@@ -212,6 +212,26 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+_HELD_LOCKS: set[int] = set()
+"""File descriptors of the write locks this process holds."""
+
+
+def _forget_locks_in_child() -> None:
+    # A forked child (the second process of a parallel build) shares the lock's open file, and
+    # flock releases only when every copy is closed: were the build killed, the child would keep
+    # the index locked. The parent's copy still holds the lock.
+    for fd in _HELD_LOCKS:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
 @contextlib.contextmanager
 def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
     """Hold the index's write lock, waiting at most `timeout` seconds for another writer.
@@ -225,6 +245,7 @@ def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
     except OSError as err:
         raise IndexProblem(f"Cannot write the index in '{index_dir}': {err.strerror or err}.") from err
     with handle:
+        _HELD_LOCKS.add(handle.fileno())
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -248,6 +269,7 @@ def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
         try:
             yield
         finally:
+            _HELD_LOCKS.discard(handle.fileno())
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -17,9 +17,13 @@ Whoosh's writer: the same terms, documents, weights, positions and statistics.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import marshal
+import multiprocessing
+import os
+import queue
 import tempfile
 from array import array
 from operator import itemgetter
@@ -152,6 +156,7 @@ class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, codec=VraagbaakCodec(), **kwargs)
         self.pool = TermPool(folder=getattr(self._tempstorage, "folder", None))
+        self.earlier_segments: list[Any] = []
         # Term vectors and spelling words need Whoosh's own path; no Vraagbaak field has them.
         self._plain = not any(field.vector or field.separate_spelling() for _, field in self.schema.items())
 
@@ -187,6 +192,14 @@ class FastSegmentWriter(SegmentWriter):
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def add_segment(self, segment: Any) -> None:
+        """Publish `segment`, written into this index by a `SegmentWorker`, at this writer's commit,
+        ahead of this writer's own (the worker indexes the documents that come first)."""
+        self.earlier_segments.append(segment)
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        super()._commit_toc(self.earlier_segments + segments)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -268,3 +281,91 @@ def _add_term(terms_file: Any, key: bytes, value: bytes) -> None:
 
 _TERM_INFO = W3TermInfo._struct
 _NO_LENGTH = length_to_byte(0)
+
+
+class SegmentWorker:
+    """A second process that indexes the documents it is given into a segment of its own while
+    this process goes on: a build from scratch on two processor cores.
+
+    The documents are pickled to it through a queue that is not bounded, so this process can run
+    ahead to the documents it indexes itself; they are the ones a corpus file already holds in
+    memory once parsed. `finish()` waits for the worker and returns its segment, for the main
+    writer's `add_segment`.
+    """
+
+    BATCH = 64
+
+    def __init__(self, index_dir: str) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        # fork: the child starts at once, with the analysis data already loaded.
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.jobs: Any = context.Queue()
+        self.results: Any = context.Queue()
+        self.batch: list[dict[str, Any]] = []
+        self.process = context.Process(target=_index_in_worker, args=(index_dir, self.jobs, self.results, os.getpid()),
+                                       daemon=True)
+        # Frozen, the objects this process holds (a parsed corpus file) are never visited by the
+        # child's garbage collector, so their memory stays shared instead of being copied.
+        gc.freeze()
+        try:
+            self.process.start()
+        finally:
+            gc.unfreeze()
+
+    def add_document(self, fields: dict[str, Any]) -> None:
+        """Index a document, given as the keyword arguments of `FastSegmentWriter.add_document`."""
+        self.batch.append(fields)
+        if len(self.batch) >= self.BATCH:
+            self.jobs.put(self.batch)
+            self.batch = []
+
+    def finish(self) -> Any:
+        """The worker's segment, once it has indexed everything (None when it was given nothing).
+        Raises RuntimeError when the worker failed or stopped."""
+        if self.batch:
+            self.jobs.put(self.batch)
+            self.batch = []
+        self.jobs.put(None)
+        while True:
+            try:
+                kind, value = self.results.get(timeout=1.0)
+                break
+            except queue.Empty:
+                if not self.process.is_alive():
+                    raise RuntimeError(f"the second indexing process stopped (exit code {self.process.exitcode})") from None
+        self.process.join()
+        if kind == "error":
+            raise RuntimeError(f"the second indexing process failed: {value}")
+        return value
+
+    def cancel(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.jobs.cancel_join_thread()  # documents still queued are thrown away
+
+
+def _index_in_worker(index_dir: str, jobs: Any, results: Any, parent: int) -> None:
+    import whoosh.index
+
+    # The parent holds the index's lock and publishes this writer's segment with its own.
+    writer = FastSegmentWriter(whoosh.index.open_dir(index_dir), _lk=False)
+    try:
+        added = False
+        while True:
+            try:
+                batch = jobs.get(timeout=1.0)
+            except queue.Empty:
+                if os.getppid() != parent:  # the parent was killed: nobody will publish the segment
+                    return
+                continue
+            if batch is None:
+                break
+            for fields in batch:
+                writer.add_document(**fields)
+                added = True
+        # Not commit(), which would write the index's table of segments, nor _finish(), which
+        # would remove the temporary folder the parent's writer shares.
+        results.put(("segment", writer._finalize_segment() if added else None))
+    except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises it
+        results.put(("error", f"{type(err).__name__}: {err}"))

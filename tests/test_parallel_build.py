@@ -1,0 +1,86 @@
+"""A build from scratch in two processes searches exactly like one built in one, and its failures lose nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import indexer.build as build_module
+import indexer.writer as writer_module
+from indexer import IndexProblem, build_index
+from search import Searcher
+
+from .conftest import FIXTURE_SEEDS, FIXTURES
+
+QUERIES = ["leerkrachten digitale competenties", "kinderopvang", "trein vertraging", "onderwijs -trein", "Weyts"]
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    """Three copies of the fixtures (so that copies of a question share a key across files)."""
+    folder = tmp_path / "corpus"
+    for copy in range(3):
+        shutil.copytree(FIXTURE_SEEDS, folder / f"copy{copy}")
+        shutil.copy(FIXTURES / "records.jsonl", folder / f"copy{copy}" / "records.jsonl")
+    return folder
+
+
+@pytest.fixture()
+def always_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+
+
+def _everything(index_dir: Path) -> dict[str, Any]:
+    """What users see: results of several queries, in every order, with facets, and the stats."""
+    with Searcher(index_dir) as searcher:
+        seen: dict[str, Any] = {}
+        for query in QUERIES:
+            for sort in ("relevance", "date", "-date"):
+                for group in (True, False):
+                    results = searcher.search(query, limit=50, sort=sort, group=group, facets=True)
+                    seen[f"{query} {sort} {group}"] = results.to_dict()
+        stats = searcher.stats().to_dict()
+        for volatile in ("index_dir", "built_at", "index_bytes"):
+            stats.pop(volatile)
+        seen["stats"] = stats
+        return seen
+
+
+def test_two_processes_index_the_same_as_one(corpus: Path, tmp_path: Path, always_parallel: None) -> None:
+    one = build_index([corpus], tmp_path / "one", processes=1)
+    two = build_index([corpus], tmp_path / "two", processes=2)
+    assert (two.documents, two.added, two.problems) == (one.documents, one.added, one.problems)
+    with Searcher(tmp_path / "two") as searcher:
+        sizes = [leaf.doc_count_all() for leaf, _ in searcher._searcher.leaf_searchers()]
+    assert len(sizes) == 2 and min(sizes) > 0  # both processes wrote a segment
+    assert _everything(tmp_path / "two") == _everything(tmp_path / "one")
+
+
+def test_updates_after_a_build_in_two_processes(corpus: Path, tmp_path: Path, always_parallel: None) -> None:
+    # Updates go through one writer, deleting documents from either segment.
+    build_index([corpus], tmp_path / "two")
+    build_index([corpus], tmp_path / "one", processes=1)
+    shutil.rmtree(corpus / "copy0")
+    for index in ("two", "one"):
+        report = build_index([corpus], tmp_path / index)
+        assert report.removed > 0 and report.added == 0
+    assert _everything(tmp_path / "two") == _everything(tmp_path / "one")
+
+
+def test_a_failing_second_process_fails_the_build_and_keeps_the_index(
+        corpus: Path, tmp_path: Path, always_parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_index([corpus], tmp_path / "ix", processes=1)
+    before = _everything(tmp_path / "ix")
+
+    def broken(index_dir: str, jobs: Any, results: Any, parent: int) -> None:
+        raise SystemExit(3)  # dies without a word, as a killed process would
+
+    monkeypatch.setattr(writer_module, "_index_in_worker", broken)
+    with pytest.raises(IndexProblem, match="second indexing process stopped"):
+        build_index([corpus], tmp_path / "ix", rebuild=True)
+    assert _everything(tmp_path / "ix") == before
+    assert len(list((tmp_path / "ix").glob("gen-*"))) == 1  # the failed generation is gone
