@@ -80,7 +80,8 @@ def build_schema() -> Schema:
     """The schema of a Vraagbaak index."""
     text = dutch_analyzer()
     return Schema(
-        id=ID(stored=True, unique=True),
+        # A column too: the copies of a grouped hit are listed by id without reading their texts.
+        id=ID(stored=True, unique=True, sortable=True),
         source=ID(stored=True),
         title=DutchText(analyzer=text, stored=True),
         question=DutchText(analyzer=text, stored=True),

@@ -172,7 +172,8 @@ class Searcher:
         self._preload = preload
         self._generation = store.current_generation(index_dir)
         self._searcher = self._generation.open(preload).searcher(weighting=self._weighting)
-        self._keys_for: Any = None
+        self._cache_for: Any = None
+        self._cache: dict[str, Any] = {}
 
     def __enter__(self) -> "Searcher":
         return self
@@ -335,20 +336,31 @@ class Searcher:
     def _question_keys(self) -> list[bytes]:
         """Each document's question key (b"" for none), by document number: read once per searcher,
         since a grouped total looks up the key of every match."""
-        if self._keys_for is not self._searcher:
-            self._keys = _column_values(self._searcher, "question_key")
-            self._keys_for = self._searcher
-        return self._keys
+        return self._cached("question_keys", lambda: _column_values(self._searcher, "question_key"))
+
+    def _column(self, name: str) -> Any:
+        # Opening a column reads its whole offset table: once per searcher, not once per hit.
+        return self._cached(name, lambda: self._searcher.reader().column_reader(name))
+
+    def _cached(self, name: str, load: Any) -> Any:
+        """`load()`, kept until the searcher changes (`refresh`)."""
+        if self._cache_for is not self._searcher:
+            self._cache = {}
+            self._cache_for = self._searcher
+        if name not in self._cache:
+            self._cache[name] = load()
+        return self._cache[name]
 
     def _same_question(self, key: str | None, doc_id: str) -> tuple[tuple[str, str | None], ...]:
         """Other documents with the same question text: (id, minister) pairs, by date."""
         if not key:
             return ()
-        copies = self._searcher.search(wq.Term("question_key", key), limit=None, sortedby="date")
-        return tuple(
-            (fields["id"], fields.get("minister") or fields.get("office"))
-            for fields in (copy.fields() for copy in copies) if fields["id"] != doc_id
-        )
+        dates, ids, addressees = self._column("date"), self._column("id"), self._column("minister_facet")
+        # minister_facet: the minister, else the office.
+        # Ordered as Whoosh sorts by date: by the column's sort key, then by document number.
+        copies = sorted(self._searcher.docs_for_query(wq.Term("question_key", key)),
+                        key=lambda docnum: (dates.sort_key(docnum), docnum))
+        return tuple((ids[docnum], addressees[docnum] or None) for docnum in copies if ids[docnum] != doc_id)
 
     def similar(self, doc_id: str, *, limit: int = 10) -> Results:
         """The documents most like `doc_id` (more-like-this on its significant terms), best first.
