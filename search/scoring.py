@@ -72,7 +72,7 @@ class _SegmentScorer:
         self.reader = leaf.reader()
         self.docs_memo: dict[int, Collection[int]] = {}
         self.postings_memo: dict[tuple[str, Any], dict[int, float]] = {}
-        self.lengths: dict[str, bytes] = {}
+        self.norms: dict[str, tuple[bytes, list[float]]] = {}
         self._live: set[int] | None = None
 
     @property
@@ -187,24 +187,23 @@ class _SegmentScorer:
             return {docnum: weight * boost for docnum, weight in items}
         # BM25F as Whoosh's BM25FScorer computes it: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) +
         # B * length / avgfl))), lengths as stored (one byte each), then times the boost.
-        fieldname = term.fieldname
-        text = field.to_bytes(term.text)
-        idf = self.top.idf(fieldname, text)
-        avgfl = self.top.avg_field_length(fieldname) or 1
-        b = self.weighting._field_B.get(fieldname, self.weighting.B)
-        k1 = self.weighting.K1
-        k1_plus_1 = k1 + 1
-        norms = [k1 * ((1 - b) + b * byte_to_length(byte) / avgfl) for byte in range(256)]
-        lengths = self._lengths(fieldname)
+        idf = self.top.idf(term.fieldname, field.to_bytes(term.text))
+        k1_plus_1 = self.weighting.K1 + 1
+        lengths, norms = self._norms(term.fieldname)
         if boost == 1.0:
             return {docnum: idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) for docnum, tf in items}
         return {docnum: idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) * boost for docnum, tf in items}
 
-    def _lengths(self, fieldname: str) -> bytes:
-        """Each document's length byte in `fieldname` (0 past the column's end), read in one go."""
-        if fieldname not in self.lengths:
-            self.lengths[fieldname] = _length_bytes(self.reader, fieldname)
-        return self.lengths[fieldname]
+    def _norms(self, fieldname: str) -> tuple[bytes, list[float]]:
+        """Each document's length byte in `fieldname` (read in one go), and for each length byte
+        BM25's K1 * ((1 - B) + B * length / average length)."""
+        if fieldname not in self.norms:
+            avgfl = self.top.avg_field_length(fieldname) or 1
+            b = self.weighting._field_B.get(fieldname, self.weighting.B)
+            k1 = self.weighting.K1
+            norms = [k1 * ((1 - b) + b * byte_to_length(byte) / avgfl) for byte in range(256)]
+            self.norms[fieldname] = (_length_bytes(self.reader, fieldname), norms)
+        return self.norms[fieldname]
 
     def fallback(self, query: wq.Query, among: Collection[int] | None) -> Scores:
         """Whoosh's own scores for the documents `query` matches, jumping from one to the next."""
