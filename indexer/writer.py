@@ -287,19 +287,20 @@ class SegmentWorker:
     """A second process that indexes the documents it is given into a segment of its own while
     this process goes on: a build from scratch on two processor cores.
 
-    The documents are pickled to it through a queue that is not bounded, so this process can run
-    ahead to the documents it indexes itself; they are the ones a corpus file already holds in
-    memory once parsed. `finish()` waits for the worker and returns its segment, for the main
-    writer's `add_segment`.
+    The documents are pickled to it through a queue that holds up to `PENDING` of them, so this
+    process can run ahead to the documents it indexes itself (for a corpus in one file, they are in
+    memory anyway once the file is parsed); past that, it waits. `finish()` waits for the worker
+    and returns its segment, for the main writer's `add_segment`.
     """
 
     BATCH = 64
+    PENDING = 100_000
 
     def __init__(self, index_dir: str) -> None:
         methods = multiprocessing.get_all_start_methods()
         # fork: the child starts at once, with the analysis data already loaded.
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        self.jobs: Any = context.Queue()
+        self.jobs: Any = context.Queue(maxsize=self.PENDING // self.BATCH)
         self.results: Any = context.Queue()
         self.batch: list[dict[str, Any]] = []
         self.process = context.Process(target=_index_in_worker, args=(index_dir, self.jobs, self.results, os.getpid()),
@@ -316,27 +317,38 @@ class SegmentWorker:
         """Index a document, given as the keyword arguments of `FastSegmentWriter.add_document`."""
         self.batch.append(fields)
         if len(self.batch) >= self.BATCH:
-            self.jobs.put(self.batch)
+            self._put(self.batch)
             self.batch = []
 
     def finish(self) -> Any:
         """The worker's segment, once it has indexed everything (None when it was given nothing).
         Raises RuntimeError when the worker failed or stopped."""
         if self.batch:
-            self.jobs.put(self.batch)
+            self._put(self.batch)
             self.batch = []
-        self.jobs.put(None)
+        self._put(None)
         while True:
             try:
                 kind, value = self.results.get(timeout=1.0)
                 break
             except queue.Empty:
-                if not self.process.is_alive():
-                    raise RuntimeError(f"the second indexing process stopped (exit code {self.process.exitcode})") from None
+                self._check_alive()
         self.process.join()
         if kind == "error":
             raise RuntimeError(f"the second indexing process failed: {value}")
         return value
+
+    def _put(self, item: Any) -> None:
+        while True:
+            try:
+                self.jobs.put(item, timeout=1.0)
+                return
+            except queue.Full:
+                self._check_alive()
+
+    def _check_alive(self) -> None:
+        if not self.process.is_alive():
+            raise RuntimeError(f"the second indexing process stopped (exit code {self.process.exitcode})")
 
     def cancel(self) -> None:
         if self.process.is_alive():

@@ -71,10 +71,13 @@ def test_updates_after_a_build_in_two_processes(corpus: Path, tmp_path: Path, al
     assert _everything(tmp_path / "two") == _everything(tmp_path / "one")
 
 
+@pytest.mark.parametrize("pending", [writer_module.SegmentWorker.PENDING, writer_module.SegmentWorker.BATCH])
 def test_a_failing_second_process_fails_the_build_and_keeps_the_index(
-        corpus: Path, tmp_path: Path, always_parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        corpus: Path, tmp_path: Path, always_parallel: None, monkeypatch: pytest.MonkeyPatch, pending: int) -> None:
+    # With room for one batch only, the build notices while handing over documents, not at the end.
     build_index([corpus], tmp_path / "ix", processes=1)
     before = _everything(tmp_path / "ix")
+    monkeypatch.setattr(writer_module.SegmentWorker, "PENDING", pending)
 
     def broken(index_dir: str, jobs: Any, results: Any, parent: int) -> None:
         raise SystemExit(3)  # dies without a word, as a killed process would
