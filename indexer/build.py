@@ -181,6 +181,8 @@ class _Build:
             total = sum(_size(source) for source in files)
             if total >= PARALLEL_MIN_BYTES:
                 self.split_at = total * WORKER_SHARE
+                # Started before any file is parsed, the second process shares none of that memory.
+                self._worker()
         for done, source in enumerate(files, start=1):
             self._file(source, problems)
             if self.progress:

@@ -17,7 +17,6 @@ Whoosh's writer: the same terms, documents, weights, positions and statistics.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import itertools
 import marshal
@@ -305,13 +304,7 @@ class SegmentWorker:
         self.batch: list[dict[str, Any]] = []
         self.process = context.Process(target=_index_in_worker, args=(index_dir, self.jobs, self.results, os.getpid()),
                                        daemon=True)
-        # Frozen, the objects this process holds (a parsed corpus file) are never visited by the
-        # child's garbage collector, so their memory stays shared instead of being copied.
-        gc.freeze()
-        try:
-            self.process.start()
-        finally:
-            gc.unfreeze()
+        self.process.start()
 
     def add_document(self, fields: dict[str, Any]) -> None:
         """Index a document, given as the keyword arguments of `FastSegmentWriter.add_document`."""
