@@ -31,7 +31,7 @@ def suggest(searcher: Any, query: str) -> str | None:
         folded = fold(word.lower())
         if len(folded) < MIN_WORD or not folded.isalpha() or _frequency(reader, folded) > 0:
             continue
-        best = _closest(reader, folded)
+        best = _closest(reader, [leaf.reader() for leaf, _ in searcher.leaf_searchers()], folded)
         if best is not None:
             suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, suggestion, count=1)
             changed = True
@@ -43,13 +43,16 @@ def _frequency(reader: Any, word: str) -> int:
     return sum(reader.doc_frequency(field, term) for field in TEXT_FIELDS)
 
 
-def _closest(reader: Any, word: str) -> str | None:
+def _closest(reader: Any, segments: list[Any], word: str) -> str | None:
     candidates: dict[str, int] = {}
     prefix = len(EXACT_PREFIX) + SHARED_PREFIX
     for edits in range(1, MAX_EDITS + 1):
-        for field in TEXT_FIELDS:
-            for term in reader.terms_within(field, EXACT_PREFIX + word, edits, prefix=prefix):
-                candidates.setdefault(term[len(EXACT_PREFIX):], 0)
+        # Segment by segment: a segment's reader walks its term list with an automaton, where a
+        # reader over several segments computes the edit distance of every term in Python.
+        for segment in segments:
+            for field in TEXT_FIELDS:
+                for term in segment.terms_within(field, EXACT_PREFIX + word, edits, prefix=prefix):
+                    candidates.setdefault(term[len(EXACT_PREFIX):], 0)
         if candidates:
             break  # the nearest candidates win over more frequent but more distant ones
     if not candidates:

@@ -15,7 +15,8 @@ from search import Searcher
 
 from .conftest import FIXTURE_SEEDS, FIXTURES
 
-QUERIES = ["leerkrachten digitale competenties", "kinderopvang", "trein vertraging", "onderwijs -trein", "Weyts"]
+QUERIES = ["leerkrachten digitale competenties", "kinderopvang", "trein vertraging", "onderwijs -trein", "Weyts",
+           "leerkrachen digitaale"]  # misspelled: the same suggestion from both segments
 
 
 @pytest.fixture()
