@@ -85,23 +85,23 @@ class PackedPostings(W3LeafMatcher):
     def _read_ids(self) -> None:
         if self._compression != PACKED:
             return super()._read_ids()
-        if self._data is None:
-            self._read_data()
-        self._ids = self._data[0]
+        self._ids = self._block()[0]
 
     def _read_weights(self) -> None:
         if self._compression != PACKED:
             return super()._read_weights()
-        if self._data is None:
-            self._read_data()
-        self._weights = self._data[1]
+        self._weights = self._block()[1]
 
     def _read_values(self) -> None:
         if self._compression != PACKED:
             return super()._read_values()
+        ids, _, values = self._block()
+        self._values = unpack_values(values, len(ids), self._fixedsize)
+
+    def _block(self) -> Any:
         if self._data is None:
             self._read_data()
-        self._values = unpack_values(self._data[2], len(self._data[0]), self._fixedsize)
+        return self._data
 
 
 def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | None, compression: int) -> bytes:
