@@ -355,9 +355,9 @@ class Searcher:
         """Other documents with the same question text: (id, minister) pairs, by date."""
         if not key:
             return ()
+        # From columns, not the copies' stored texts; minister_facet holds the minister, else the
+        # office. Ordered as Whoosh sorts by date: by the column's sort key, then document number.
         dates, ids, addressees = self._column("date"), self._column("id"), self._column("minister_facet")
-        # minister_facet: the minister, else the office.
-        # Ordered as Whoosh sorts by date: by the column's sort key, then by document number.
         copies = sorted(self._searcher.docs_for_query(wq.Term("question_key", key)),
                         key=lambda docnum: (dates.sort_key(docnum), docnum))
         return tuple((ids[docnum], addressees[docnum] or None) for docnum in copies if ids[docnum] != doc_id)
