@@ -21,7 +21,9 @@ from array import array
 from pickle import dumps
 from typing import Any
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter, _lenfield,
+)
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.util.numeric import length_to_byte
 
@@ -169,6 +171,17 @@ def unpack_values(packed: tuple[bool, Any], count: int, fixed_size: int | None) 
         values.append(data[position:position + length])
         position += length
     return tuple(values)
+
+
+def length_bytes(perdoc: Any, fieldname: str, doccount: int) -> bytes:
+    """Every document's length in `fieldname` as the W3 codec stores it, a byte each (0: empty,
+    not scorable, or past the column's end), read in one go: `doc_field_length` reads one
+    document at a time. `perdoc` is a segment's per-document reader."""
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return bytes(doccount)
+    data = column._dbfile.get(column._basepos, column._count)
+    return data + bytes(doccount - len(data)) if len(data) < doccount else data
 
 
 def _little(numbers: array) -> array:

@@ -13,6 +13,8 @@ codec.py for how they are read).
 
 tests/test_writer.py checks that an index written this way reads back exactly like one written by
 Whoosh's writer: the same terms, documents, weights, positions and statistics.
+
+`SegmentWorker` runs such a writer in a second process, for builds from scratch on two cores.
 """
 
 from __future__ import annotations
@@ -29,13 +31,13 @@ from operator import itemgetter
 from pickle import dumps
 from typing import Any, BinaryIO, Iterable, Iterator
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo, _lenfield
+from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.filedb.filetables import _lengths as _KEY_VALUE_LENGTHS
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .codec import VraagbaakCodec
+from .codec import VraagbaakCodec, length_bytes
 
 INLINE_LIMIT = 16
 """Terms in at most this many documents keep their postings in the term index."""
@@ -216,39 +218,31 @@ def _write_postings(fieldwriter: Any, schema: Any, pool: TermPool, lengths: Any,
         if fieldname not in schema:
             continue
         fieldwriter.start_field(fieldname, schema[fieldname])
-        length_bytes = _length_bytes(lengths, fieldname, doccount)
+        field_lengths = length_bytes(lengths, fieldname, doccount)
         postwriter = fieldwriter._postwriter
         fieldformat = schema[fieldname].format
         prefix = pack_ushort(fieldwriter._fieldid)
         for _, text, ids, weights, values in terms:
             if len(ids) <= INLINE_LIMIT:
-                info = _inlined(ids, weights, values, length_bytes)
+                info = _inlined(ids, weights, values, field_lengths)
             else:
-                info = _blocks(postwriter, fieldformat, ids, weights, values, length_bytes).to_bytes()
+                info = _blocks(postwriter, fieldformat, ids, weights, values, field_lengths).to_bytes()
             _add_term(terms_file, prefix + text, info)
         fieldwriter.finish_field()
 
 
-def _length_bytes(lengths: Any, fieldname: str, doccount: int) -> list[int]:
-    """Every document's length of the field as stored, quantised to a byte (0: empty or not scorable)."""
-    reader = lengths._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if reader is None:
-        return [0] * doccount
-    return [reader[docnum] for docnum in range(doccount)]
-
-
-def _inlined(ids: list[int], weights: list[float], values: list[bytes], length_bytes: list[int]) -> bytes:
+def _inlined(ids: list[int], weights: list[float], values: list[bytes], field_lengths: bytes) -> bytes:
     """A term's `W3TermInfo.to_bytes()` with its postings inlined: the statistics `add_block`
     gathers, then the postings as `set_inlined` keeps them (only non-empty values, as in blocks)."""
     stored_weights = array("f", weights)
-    known = [b for b in map(length_bytes.__getitem__, ids) if b]
+    known = [b for b in map(field_lengths.__getitem__, ids) if b]
     header = _TERM_INFO.pack(True, sum(stored_weights), len(ids), min(known) if known else 0,
                              max(known) if known else _NO_LENGTH, max(0, max(weights)), ids[0], ids[-1])
     return header + dumps((tuple(ids), tuple(stored_weights), tuple(v for v in values if v)), 2)
 
 
 def _blocks(postwriter: Any, fieldformat: Any, ids: list[int], weights: list[float], values: list[bytes],
-            length_bytes: list[int]) -> W3TermInfo:
+            field_lengths: bytes) -> W3TermInfo:
     """Write a long posting list in Whoosh's blocks, filling each block's buffers at once."""
     postwriter.start_postings(fieldformat, W3TermInfo())
     size = postwriter._blocklimit
@@ -261,7 +255,7 @@ def _blocks(postwriter: Any, fieldformat: Any, ids: list[int], weights: list[flo
         postwriter._weights = array("f", block_weights)
         postwriter._values = [v for v in values[start:start + size] if v]
         postwriter._maxweight = max(0, max(block_weights))
-        known = [b for b in map(length_bytes.__getitem__, block_ids) if b]
+        known = [b for b in map(field_lengths.__getitem__, block_ids) if b]
         postwriter._minlength = byte_to_length(min(known)) if known else None
         postwriter._maxlength = byte_to_length(max(known)) if known else 0
     return postwriter.finish_postings()

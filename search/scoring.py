@@ -20,12 +20,13 @@ from __future__ import annotations
 from typing import Any, Collection, Iterable, Iterator, Sequence
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN as W3_LENGTHS_COLUMN
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
+
+from indexer.codec import length_bytes
 
 Scores = dict[int, float]
 """Document number → score."""
@@ -202,7 +203,8 @@ class _SegmentScorer:
             b = self.weighting._field_B.get(fieldname, self.weighting.B)
             k1 = self.weighting.K1
             norms = [k1 * ((1 - b) + b * byte_to_length(byte) / avgfl) for byte in range(256)]
-            self.norms[fieldname] = (_length_bytes(self.reader, fieldname), norms)
+            lengths = length_bytes(self.reader._perdoc, fieldname, self.reader.doc_count_all())
+            self.norms[fieldname] = (lengths, norms)
         return self.norms[fieldname]
 
     def fallback(self, query: wq.Query, among: Collection[int] | None) -> Scores:
@@ -229,17 +231,6 @@ def _restricted(docs: Collection[int], among: Collection[int] | None) -> Collect
         return docs & among
     small, large = (among, docs) if len(among) < len(docs) else (docs, among)
     return {docnum for docnum in small if docnum in large}
-
-
-def _length_bytes(reader: Any, fieldname: str) -> bytes:
-    # Whoosh's W3 codec keeps a field's lengths in a column of one byte per document
-    # (`doc_field_length` reads it one document at a time); documents past its end have none.
-    doccount = reader.doc_count_all()
-    column = reader._perdoc._cached_reader(f"_{fieldname}_len", W3_LENGTHS_COLUMN)
-    if column is None:
-        return bytes(doccount)
-    data = column._dbfile.get(column._basepos, column._count)
-    return data + bytes(doccount - len(data)) if len(data) < doccount else data
 
 
 def _sum(parts: list[Scores]) -> Scores:
