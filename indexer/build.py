@@ -145,6 +145,7 @@ def _previous_generation(root: Path, rebuild: bool) -> tuple[store.Generation | 
         return None, f"the index {problem}"
     return generation, None
 
+
 PARALLEL_MIN_BYTES = 2_000_000
 """Source bytes from which a build from scratch uses a second process (below, starting it costs
 more than it saves)."""

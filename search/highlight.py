@@ -75,7 +75,7 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
 
 
 _RUN_CHAR_RE = re.compile(r"[^\W_]|[.,/'’\-]")
-_RUN_CHARS_RE = re.compile(r"(?:[^\W_]|[.,/'’\-])+")
+_RUN_CHARS_RE = re.compile(f"(?:{_RUN_CHAR_RE.pattern})+")
 """The characters `WORD_RUN_RE` runs are made of: a run never crosses any other character."""
 
 
