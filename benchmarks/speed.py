@@ -1,6 +1,6 @@
 """Speed benchmark: Vraagbaak against plain Whoosh, SQLite FTS5 and Tantivy — build, queries, cold start.
 
-    python benchmarks/speed.py [--scales 1 10] [--repeat 2] [--queries 200] [--json OUT]
+    python benchmarks/speed.py [--scales 1 10] [--repeat 2] [--queries 200] [--json OUT] [--work DIR [--reuse]]
 
 For each corpus scale (1 = the seeds, 10 = ten copies with unique ids, 40 = ~150,000 documents:
 run on demand, it takes long) every engine builds its index in a fresh process (wall and CPU
