@@ -67,6 +67,8 @@ class ParsedQuery:
     all_words: wq.Query | None = None
     """The optional words together, when the query gives ALL_WORDS_BONUS to documents with every
     one: those documents rank first, so when they fill a page the others need no scoring."""
+    words: dict[str, wq.Query] = field(default_factory=dict)
+    """Each word searched as text (see `word_lexemes`), as typed, with the query that finds it."""
 
 
 # --- lexing ----------------------------------------------------------------------------------------
@@ -239,7 +241,7 @@ def parse_query(text: str, field_weights: dict[str, float] | None = None) -> Par
             f"The query '{text}' has only stop words (de, het, van, ...); put them in quotes to "
             'search for them as a phrase, e.g. "van de".'
         )
-    return ParsedQuery(compiled, compiler.highlight, compiler.scored, compiler.all_words)
+    return ParsedQuery(compiled, compiler.highlight, compiler.scored, compiler.all_words, compiler.words)
 
 
 class _Compiler:
@@ -248,6 +250,7 @@ class _Compiler:
         self.highlight: dict[str, set[str]] = {}
         self.scored = False
         self.all_words: wq.Query | None = None
+        self.words: dict[str, wq.Query] = {}
         self._negated = 0
 
     def node(self, node: _Node) -> wq.Query | None:
@@ -331,7 +334,10 @@ class _Compiler:
                     clauses.append(_boosted(wq.Term(fieldname, names[0]), self.weights[fieldname]))
             if node.text.isdigit():
                 clauses.append(_boosted(wq.Term("number", node.text), self.weights.get("number", 1.0)))
-        return _combine(wq.Or, clauses)
+        query = _combine(wq.Or, clauses)
+        if query is not None and node.kind == "word" and not self._negated:
+            self.words.setdefault(node.text, query)
+        return query
 
     def filter(self, node: _Node) -> wq.Query:
         return filter_query(node.field or "", node.text, phrase=node.kind == "phrase")

@@ -245,12 +245,13 @@ class Searcher:
             options.update(sortedby="date", reverse=sort == "-date")
         offset = (page - 1) * limit
         terms = parsed.highlight if highlight else None
+        scorer = QueryScorer(self._searcher, whoosh_query, self._weighting)
         if sort == "relevance" and not facets:
-            top, total = self._ranked(whoosh_query, parsed.all_words, offset + limit, group)
+            top, total = self._ranked(scorer, parsed.all_words, offset + limit, group)
             hits = [self._hit(docnum, score, terms, group) for docnum, score in top[offset:offset + limit]]
             return Results(
                 query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
-                suggestion=suggest(self._searcher, query) if query.strip() else None,
+                suggestion=self._suggestion(query, parsed, scorer),
             )
         facet_counts = {name: _count(column) for name, column in FACET_COLUMNS.items()} if facets else {}
         if group:
@@ -270,15 +271,14 @@ class Searcher:
             results = self._searcher.search(whoosh_query, limit=1, groupedby=facet_counts)
         return Results(
             query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
-            suggestion=suggest(self._searcher, query) if query.strip() else None,
+            suggestion=self._suggestion(query, parsed, scorer),
             facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
         )
 
-    def _ranked(self, query: wq.Query, all_words: wq.Query | None, count: int, group: bool
+    def _ranked(self, scorer: QueryScorer, all_words: wq.Query | None, count: int, group: bool
                 ) -> tuple[list[tuple[int, float]], int]:
-        """The best `count` matches of `query` as (docnum, score), best first (the best copy of
-        each question when grouped), and how many there are (distinct questions when grouped)."""
-        scorer = QueryScorer(self._searcher, query, self._weighting)
+        """The best `count` matches of the scorer's query as (docnum, score), best first (the best
+        copy of each question when grouped), and how many there are (distinct questions when grouped)."""
         matches = scorer.docs()
         if not matches:  # also what an index of an empty corpus, without any column, gives
             return [], 0
@@ -291,6 +291,12 @@ class Searcher:
             if (self._distinct_questions(complete) if group else len(complete)) >= count:
                 among = complete
         return self._best(scorer.scores(among), count, group), total
+
+    def _suggestion(self, query: str, parsed: ParsedQuery, scorer: QueryScorer) -> str | None:
+        if not query.strip():
+            return None
+        # A word counts as known when it finds documents (a ranked search has read its postings).
+        return suggest(self._searcher, query, lambda word: word in parsed.words and bool(scorer.docs(parsed.words[word])))
 
     def _best(self, scores: dict[int, float], count: int, group: bool) -> list[tuple[int, float]]:
         """The `count` best, ties by docnum; when grouped, only the first best copy of a question."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
+
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
 
 from indexer.analysis import EXACT_PREFIX
 from indexer.schema import TEXT_FIELDS
@@ -18,18 +21,20 @@ and it keeps the candidate list short."""
 MIN_WORD = 4
 
 
-def suggest(searcher: Any, query: str) -> str | None:
+def suggest(searcher: Any, query: str, finds: Callable[[str], bool] = lambda word: False) -> str | None:
     """The query with each unknown word replaced by the most frequent indexed word within
     MAX_EDITS edits (Damerau-Levenshtein), or None when every word is known or has no neighbour.
 
     `searcher` is a Whoosh searcher; words are compared in their exact (unstemmed, folded) form.
+    A word is unknown when that form is not in the index and `finds(word)` is false: a word that
+    finds documents through its stem or its parts ("mentoringprogramma") needs no correction.
     """
     reader = searcher.reader()
     suggestion = query
     changed = False
     for word in word_lexemes(query):
         folded = fold(word.lower())
-        if len(folded) < MIN_WORD or not folded.isalpha() or _frequency(reader, folded) > 0:
+        if len(folded) < MIN_WORD or not folded.isalpha() or _frequency(reader, folded) > 0 or finds(word):
             continue
         best = _closest(reader, [leaf.reader() for leaf, _ in searcher.leaf_searchers()], folded)
         if best is not None:
@@ -44,15 +49,17 @@ def _frequency(reader: Any, word: str) -> int:
 
 
 def _closest(reader: Any, segments: list[Any], word: str) -> str | None:
-    candidates: dict[str, int] = {}
+    candidates: set[str] = set()
     prefix = len(EXACT_PREFIX) + SHARED_PREFIX
     for edits in range(1, MAX_EDITS + 1):
-        # Segment by segment: a segment's reader walks its term list with an automaton, where a
-        # reader over several segments computes the edit distance of every term in Python.
+        # One automaton walks every field of every segment (Whoosh's terms_within builds one per
+        # call), and segment by segment: a reader over several segments would compute the edit
+        # distance of every term in Python.
+        automaton = levenshtein_automaton(EXACT_PREFIX + word, edits, prefix).to_dfa()
         for segment in segments:
             for field in TEXT_FIELDS:
-                for term in segment.terms_within(field, EXACT_PREFIX + word, edits, prefix=prefix):
-                    candidates.setdefault(term[len(EXACT_PREFIX):], 0)
+                for term in Automata.find_matches(automaton, segment.cursor(field)):
+                    candidates.add(term[len(EXACT_PREFIX):])
         if candidates:
             break  # the nearest candidates win over more frequent but more distant ones
     if not candidates:

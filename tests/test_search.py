@@ -364,6 +364,20 @@ def test_known_words_get_no_suggestion(searcher: Searcher):
     assert searcher.search('"digitale competenties" -fietsen').suggestion is None
 
 
+def test_a_word_that_finds_documents_gets_no_suggestion(tmp_path: Path):
+    # "mentoringprogramma" is nowhere as typed, one edit from "mentoringprogramma's", and finds
+    # that document through its stem and parts: correcting it would only narrow the search.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "school.txt").write_text("title: Scholen\nSCHRIFTELIJKE VRAAG\nnr. 2\nDe mentoringprogramma's van de scholen.\n")
+    build_index([seeds], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as searcher:
+        results = searcher.search("mentoringprogramma", facets=True)
+        assert ids(results) == ["school"] and results.suggestion is None
+        assert searcher.search("mentoringprogramma").suggestion is None
+        assert searcher.search("mentoringprogramas").suggestion == "mentoringprogramma's"
+
+
 def test_a_bracketed_group_takes_a_modifier(searcher: Searcher):
     either = set(ids(searcher.search("trein OR kopieren", limit=50)))
     without = set(ids(searcher.search("fietsen -(trein OR kopieren)", limit=50)))
