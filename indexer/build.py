@@ -198,6 +198,7 @@ class _Build:
         if self.previous is None and self.writer is None:
             self._writer()  # an empty corpus still gets an (empty) index
         if self.worker is not None:
+            self._writer().write_own_segment()  # while the worker finishes its own
             try:
                 segment = self.worker.finish()
             except RuntimeError as err:

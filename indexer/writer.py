@@ -158,6 +158,7 @@ class FastSegmentWriter(SegmentWriter):
         super().__init__(ix, codec=VraagbaakCodec(), **kwargs)
         self.pool = TermPool(folder=getattr(self._tempstorage, "folder", None))
         self.earlier_segments: list[Any] = []
+        self.own_segment: list[Any] | None = None  # written ahead of commit, by write_own_segment
         # Term vectors and spelling words need Whoosh's own path; no Vraagbaak field has them.
         self._plain = not any(field.vector or field.separate_spelling() for _, field in self.schema.items())
 
@@ -198,6 +199,26 @@ class FastSegmentWriter(SegmentWriter):
         """Publish `segment`, written into this index by a `SegmentWorker`, at this writer's commit,
         ahead of this writer's own (the worker indexes the documents that come first)."""
         self.earlier_segments.append(segment)
+
+    def write_own_segment(self) -> None:
+        """Write this writer's documents into their segment now, ahead of `commit`: a parallel
+        build does it while its `SegmentWorker` is still busy. Only for a new index (with no
+        segments that a commit could merge)."""
+        self._check_state()
+        if self.segments:
+            raise ValueError("write_own_segment() is only for a new index")
+        if self._added:
+            self.own_segment = [self._finalize_segment()]
+        else:
+            self._close_segment()
+            self.own_segment = []
+
+    def commit(self, *args: Any, **kwargs: Any) -> None:
+        if self.own_segment is None:
+            return super().commit(*args, **kwargs)
+        self._check_state()
+        self._commit_toc(self.own_segment)
+        self._finish()
 
     def _commit_toc(self, segments: list[Any]) -> None:
         super()._commit_toc(self.earlier_segments + segments)

@@ -61,6 +61,19 @@ def test_two_processes_index_the_same_as_one(corpus: Path, tmp_path: Path, alway
     assert _everything(tmp_path / "two") == _everything(tmp_path / "one")
 
 
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_one_process_with_every_document(corpus: Path, tmp_path: Path, always_parallel: None,
+                                         monkeypatch: pytest.MonkeyPatch, share: float) -> None:
+    # This process writes its segment before the worker is done: also when it has no documents.
+    monkeypatch.setattr(build_module, "WORKER_SHARE", share)
+    build_index([corpus], tmp_path / "one", processes=1)
+    report = build_index([corpus], tmp_path / "two", processes=2)
+    assert report.added > 0
+    with Searcher(tmp_path / "two") as searcher:
+        assert len(searcher._searcher.leaf_searchers()) == 1
+    assert _everything(tmp_path / "two") == _everything(tmp_path / "one")
+
+
 def test_updates_after_a_build_in_two_processes(corpus: Path, tmp_path: Path, always_parallel: None) -> None:
     # Updates go through one writer, deleting documents from either segment.
     build_index([corpus], tmp_path / "two")
