@@ -26,7 +26,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.codec import length_bytes
+from indexer.codec import PackedPostings, length_bytes
 
 Scores = dict[int, float]
 """Document number → score."""
@@ -258,7 +258,11 @@ def postings_blocks(reader: Any, fieldname: str, text: bytes) -> Iterator[tuple[
     documents included."""
     matcher = reader.postings(fieldname, text)
     leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-    if isinstance(leaf, W3LeafMatcher):
+    if isinstance(leaf, PackedPostings):
+        while leaf.is_active():
+            yield leaf.block_postings()
+            leaf._next_block()
+    elif isinstance(leaf, W3LeafMatcher):  # an index written before Vraagbaak's codec
         while leaf.is_active():
             leaf._read_ids()
             leaf._read_weights()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from whoosh.codec.whoosh3 import W3Codec
 
-from indexer.codec import VraagbaakCodec, pack_block, unpack_block, unpack_values
+from indexer.codec import PackedPostings, VraagbaakCodec, pack_block, unpack_block, unpack_values
 
 from .test_writer import contents, fixture_documents, write
 
@@ -22,7 +22,22 @@ def test_a_block_reads_back_its_documents_and_weights(weights: list[float]) -> N
     ids, weights_back, _ = unpack_block(pack_block([3, 70_000, 4_000_000_000], weights, [], 0, 3))
     assert list(ids) == [3, 70_000, 4_000_000_000]
     assert list(weights_back) == weights
-    assert weights_back.typecode == "f"  # as Whoosh's matcher gives them
+
+
+def test_whoosh_matchers_get_float_weights_and_block_postings_the_same_values(tmp_path: Path) -> None:
+    index = write(tmp_path / "ix", [fixture_documents()], fast=True)
+    whole_numbers = 0
+    with index.reader() as reader:
+        for fieldname, text in reader.all_terms():
+            matcher = reader.postings(fieldname, text)
+            if isinstance(matcher, PackedPostings):
+                ids, weights = reader.postings(fieldname, text).block_postings()
+                matcher._read_ids()
+                matcher._read_weights()
+                assert matcher._weights.typecode == "f"  # as Whoosh's own matcher gives them
+                assert (list(ids), list(weights)) == (list(matcher._ids), list(matcher._weights))
+                whole_numbers += weights.typecode == "B"
+    assert whole_numbers > 0
 
 
 @pytest.mark.parametrize("compression", [0, 3])
