@@ -150,14 +150,14 @@ def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | No
 
 def unpack_block(data: bytes) -> tuple[array, array, tuple[bool, memoryview]]:
     """(document numbers, weights, the values still packed) of a packed block. Whole-number
-    weights come as they are stored, an array of bytes (see `PackedPostings.block_postings`)."""
+    weights come as an array of bytes (see `PackedPostings.block_postings`)."""
     count, kind, compressed = _BLOCK.unpack_from(data)
     view = memoryview(data)
     position = _BLOCK.size
     ids = _from_little("I", view[position:position + 4 * count])
     position += 4 * count
     if kind == _ALL_ONE:
-        weights = array("f", [1.0]) * count
+        weights = array("B", [1]) * count
     elif kind == _BYTE_WEIGHTS:
         weights = _from_little("B", view[position:position + count])
         position += count
