@@ -330,11 +330,10 @@ class Searcher:
         hit = _hit(self._searcher.stored_fields(docnum), score, terms)
         if not group:
             return hit
-        key = self._question_keys()[docnum].decode("utf-8")
-        # Cheap, and never too few: the count may include deleted documents, never misses a copy.
-        if self._searcher.doc_frequency("question_key", key) < 2:
+        copies = self._copies().get(self._question_keys()[docnum])
+        if not copies:
             return hit
-        return dataclasses.replace(hit, also_asked=self._same_question(key, hit.id))
+        return dataclasses.replace(hit, also_asked=self._same_question(copies, hit.id))
 
     def _is_facet_value(self, field: str, value: str) -> bool:
         return self._searcher.doc_frequency(f"{field}_facet", value) > 0
@@ -343,6 +342,18 @@ class Searcher:
         """Each document's question key (b"" for none), by document number: read once per searcher,
         since a grouped total looks up the key of every match."""
         return self._cached("question_keys", lambda: _column_values(self._searcher, "question_key"))
+
+    def _copies(self) -> dict[bytes, list[int]]:
+        """The document numbers of each question key that more than one document has (deleted
+        ones included), from the keys read once per searcher: a search for each hit's key was a
+        fifth of a query's time when questions have many copies."""
+        def load() -> dict[bytes, list[int]]:
+            by_key: dict[bytes, list[int]] = {}
+            for docnum, key in enumerate(self._question_keys()):
+                if key:
+                    by_key.setdefault(key, []).append(docnum)
+            return {key: docnums for key, docnums in by_key.items() if len(docnums) > 1}
+        return self._cached("copies", load)
 
     def _column(self, name: str) -> Any:
         # Opening a column reads its whole offset table: once per searcher, not once per hit.
@@ -357,16 +368,15 @@ class Searcher:
             self._cache[name] = load()
         return self._cache[name]
 
-    def _same_question(self, key: str | None, doc_id: str) -> tuple[tuple[str, str | None], ...]:
-        """Other documents with the same question text: (id, minister) pairs, by date."""
-        if not key:
-            return ()
+    def _same_question(self, copies: list[int], doc_id: str) -> tuple[tuple[str, str | None], ...]:
+        """The live documents of `copies` other than `doc_id`: (id, minister) pairs, by date."""
         # From columns, not the copies' stored texts; minister_facet holds the minister, else the
         # office. Ordered as Whoosh sorts by date: by the column's sort key, then document number.
         dates, ids, addressees = self._column("date"), self._column("id"), self._column("minister_facet")
-        copies = sorted(self._searcher.docs_for_query(wq.Term("question_key", key)),
-                        key=lambda docnum: (dates.sort_key(docnum), docnum))
-        return tuple((ids[docnum], addressees[docnum] or None) for docnum in copies if ids[docnum] != doc_id)
+        reader = self._searcher.reader()
+        live = sorted((docnum for docnum in copies if not reader.is_deleted(docnum)),
+                      key=lambda docnum: (dates.sort_key(docnum), docnum))
+        return tuple((ids[docnum], addressees[docnum] or None) for docnum in live if ids[docnum] != doc_id)
 
     def similar(self, doc_id: str, *, limit: int = 10) -> Results:
         """The documents most like `doc_id` (more-like-this on its significant terms), best first.

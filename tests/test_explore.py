@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import collections
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from indexer import build_index
 from indexer.parse import discover, read_source
 from indexer.structure import numbered_parts, pair_parts
 from search import Searcher
@@ -135,6 +137,17 @@ def test_numbered_parts_glued_after_a_question_mark():
 
 def test_numbers_in_running_text_are_not_items():
     assert numbered_parts("Zie art. 3. De wet van 2016. Het besluit van 12. Maart.") == []
+
+
+def test_a_removed_copy_is_no_longer_listed(tmp_path: Path):
+    # The update deletes the copy; its question key stays in the segment until a merge.
+    shutil.copytree(FIXTURE_SEEDS, tmp_path / "seeds")
+    build_index([tmp_path / "seeds"], tmp_path / "ix")
+    (tmp_path / "seeds" / "kamer" / "kamer-2017-184523.txt").unlink()
+    assert build_index([tmp_path / "seeds"], tmp_path / "ix").removed == 1
+    with Searcher(tmp_path / "ix") as searcher:
+        [hit] = [h for h in searcher.search('"verkrachting tussen partners"').hits if h.id in RAPE_FIGURES]
+        assert {doc_id for doc_id, _ in hit.also_asked} == RAPE_FIGURES - {hit.id, "kamer/kamer-2017-184523"}
 
 
 def test_answer_refers_to_questions_by_name():
