@@ -23,6 +23,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
@@ -92,8 +93,11 @@ class _SegmentScorer:
             found: dict[int, float] = {}
             text = self._term_bytes(term)
             if text is not None:
-                for ids, weights in postings_blocks(self.reader, term.fieldname, text):
-                    found.update(zip(ids, weights))
+                try:
+                    for ids, weights in postings_blocks(self.reader, term.fieldname, text):
+                        found.update(zip(ids, weights))
+                except TermNotFound:  # looked up once, not once to test and once to read
+                    pass
                 if self.reader.has_deletions():  # postings of deleted documents stay until a merge
                     for docnum in self.reader.deleted_docs_set & found.keys():
                         del found[docnum]
@@ -101,15 +105,15 @@ class _SegmentScorer:
         return self.postings_memo[key]
 
     def _term_bytes(self, term: wq.Term) -> bytes | None:
-        # As Term.matcher finds the postings: None when the field or the term is not in the index.
+        # As Term.matcher finds the postings: None when the field is not in the index or the
+        # text is not a value of it.
         schema = self.leaf.schema
         if term.fieldname not in schema:
             return None
         try:
-            text = schema[term.fieldname].to_bytes(term.text)
+            return schema[term.fieldname].to_bytes(term.text)
         except ValueError:
             return None
-        return text if (term.fieldname, text) in self.reader else None
 
     def docs(self, query: wq.Query) -> Collection[int]:
         key = id(query)

@@ -306,8 +306,8 @@ class Searcher:
             # Every document scoring at least the `wanted`-th best score, in order: enough to pick
             # `count` distinct questions unless the copies of a few crowd out the others.
             cutoff = nlargest(wanted, scores.values())[-1]
-            ranked = sorted(((docnum, score) for docnum, score in scores.items() if score >= cutoff),
-                            key=lambda item: (-item[1], item[0]))
+            ranked = [(docnum, -negative) for negative, docnum in
+                      sorted((-score, docnum) for docnum, score in scores.items() if score >= cutoff)]
             if keys is None:
                 return ranked[:count]
             best, seen = [], set()
@@ -355,9 +355,10 @@ class Searcher:
             return {key: docnums for key, docnums in by_key.items() if len(docnums) > 1}
         return self._cached("copies", load)
 
-    def _column(self, name: str) -> Any:
+    def _column(self, name: str, translate: bool = True) -> Any:
         # Opening a column reads its whole offset table: once per searcher, not once per hit.
-        return self._cached(name, lambda: self._searcher.reader().column_reader(name))
+        return self._cached(f"column {name} {translate}",
+                            lambda: self._searcher.reader().column_reader(name, translate=translate))
 
     def _cached(self, name: str, load: Any) -> Any:
         """`load()`, kept until the searcher changes (`refresh`)."""
@@ -372,11 +373,12 @@ class Searcher:
         """The live documents of `copies` other than `doc_id`: (id, minister) pairs, by date."""
         # From columns, not the copies' stored texts; minister_facet holds the minister, else the
         # office. Ordered as Whoosh sorts by date: by the column's sort key, then document number.
-        dates, ids, addressees = self._column("date"), self._column("id"), self._column("minister_facet")
+        # The dates as stored: the same order, without making a datetime of each.
+        dates, ids, addressees = self._column("date", translate=False), self._column("id"), self._column("minister_facet")
         reader = self._searcher.reader()
-        live = sorted((docnum for docnum in copies if not reader.is_deleted(docnum)),
-                      key=lambda docnum: (dates.sort_key(docnum), docnum))
-        return tuple((ids[docnum], addressees[docnum] or None) for docnum in live if ids[docnum] != doc_id)
+        live = sorted((dates.sort_key(docnum), docnum) for docnum in copies if not reader.is_deleted(docnum))
+        found = ((ids[docnum], docnum) for _, docnum in live)
+        return tuple((copy_id, addressees[docnum] or None) for copy_id, docnum in found if copy_id != doc_id)
 
     def similar(self, doc_id: str, *, limit: int = 10) -> Results:
         """The documents most like `doc_id` (more-like-this on its significant terms), best first.
