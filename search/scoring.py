@@ -37,10 +37,14 @@ class QueryScorer:
     """A query's matches and their scores in an open Whoosh searcher, by top-level document number.
     Each term's postings are read once, however often the query names it."""
 
-    def __init__(self, searcher: Any, query: wq.Query, weighting: BM25F) -> None:
+    def __init__(self, searcher: Any, query: wq.Query, weighting: BM25F, norms: dict[Any, Any] | None = None) -> None:
+        """`norms`: a dictionary kept for as long as `searcher` and `weighting` are used, to
+        compute each field's length normalisation once, not once per query."""
         self.query = query
-        self.segments = [(_SegmentScorer(searcher, leaf, weighting), offset, leaf.doc_count_all())
-                         for leaf, offset in searcher.leaf_searchers()]
+        norms = {} if norms is None else norms
+        self.segments = [(_SegmentScorer(searcher, leaf, weighting, norms.setdefault(number, {})), offset,
+                          leaf.doc_count_all())
+                         for number, (leaf, offset) in enumerate(searcher.leaf_searchers())]
 
     def docs(self, query: wq.Query | None = None) -> set[int]:
         """The live documents the query (or a part of it) matches, unscored."""
@@ -69,12 +73,12 @@ def query_scores(searcher: Any, query: wq.Query, weighting: BM25F) -> Scores:
 class _SegmentScorer:
     """Matches and scores in one segment, by its own document numbers."""
 
-    def __init__(self, top: Any, leaf: Any, weighting: BM25F) -> None:
+    def __init__(self, top: Any, leaf: Any, weighting: BM25F, norms: dict[str, tuple[bytes, list[float]]]) -> None:
         self.top, self.leaf, self.weighting = top, leaf, weighting
         self.reader = leaf.reader()
         self.docs_memo: dict[int, Collection[int]] = {}
         self.postings_memo: dict[tuple[str, Any], dict[int, float]] = {}
-        self.norms: dict[str, tuple[bytes, list[float]]] = {}
+        self.norms = norms
         self._live: set[int] | None = None
 
     @property

@@ -245,7 +245,7 @@ class Searcher:
             options.update(sortedby="date", reverse=sort == "-date")
         offset = (page - 1) * limit
         terms = parsed.highlight if highlight else None
-        scorer = QueryScorer(self._searcher, whoosh_query, self._weighting)
+        scorer = QueryScorer(self._searcher, whoosh_query, self._weighting, self._cached("norms", dict))
         if sort == "relevance" and not facets:
             top, total = self._ranked(scorer, parsed.all_words, offset + limit, group)
             hits = [self._hit(docnum, score, terms, group) for docnum, score in top[offset:offset + limit]]

@@ -9,7 +9,7 @@ from whoosh.scoring import BM25F
 
 from search import Searcher
 from search.query import parse_query
-from search.scoring import query_scores
+from search.scoring import QueryScorer, query_scores
 from search.searcher import BM25_B, BM25_K1
 
 from .test_writer import fixture_documents, write
@@ -57,6 +57,16 @@ def test_scores_are_whooshs_for_every_matching_document(searcher: Searcher, text
     got = _scores(searcher, text)
     assert got.keys() == expected.keys()
     assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_norms_kept_across_queries_give_the_same_scores(searcher: Searcher) -> None:
+    norms: dict = {}
+    for text in QUERIES:  # each query after the others have filled `norms`
+        QueryScorer(searcher._searcher, parse_query(text).query, searcher._weighting, norms).scores()
+    assert norms  # not a test of nothing: the queries' fields are in it
+    for text in QUERIES:
+        kept = QueryScorer(searcher._searcher, parse_query(text).query, searcher._weighting, norms).scores()
+        assert kept == _scores(searcher, text)
 
 
 def test_every_query_matches_documents(searcher: Searcher) -> None:
