@@ -214,6 +214,8 @@ class FastSegmentWriter(SegmentWriter):
             self.own_segment = []
 
     def commit(self, *args: Any, **kwargs: Any) -> None:
+        """Whoosh's `commit`; after `write_own_segment`, only publishes the segments (a new
+        index has none to merge)."""
         if self.own_segment is None:
             return super().commit(*args, **kwargs)
         self._check_state()
