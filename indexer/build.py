@@ -198,9 +198,10 @@ class _Build:
         if self.previous is None and self.writer is None:
             self._writer()  # an empty corpus still gets an (empty) index
         if self.worker is not None:
-            self._writer().write_own_segment()  # while the worker finishes its own
             try:
-                segment = self.worker.finish()
+                self.worker.end_input()
+                self._writer().write_own_segment()  # while the worker writes its own
+                segment = self.worker.result()
             except RuntimeError as err:
                 raise IndexProblem(f"Cannot build the index in '{self.root}': {err}. The previous index is unchanged.") from err
             self.worker = None

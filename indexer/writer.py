@@ -305,8 +305,9 @@ class SegmentWorker:
 
     The documents are pickled to it through a queue that holds up to `PENDING` of them, so this
     process can run ahead to the documents it indexes itself (for a corpus in one file, they are in
-    memory anyway once the file is parsed); past that, it waits. `finish()` waits for the worker
-    and returns its segment, for the main writer's `add_segment`.
+    memory anyway once the file is parsed); past that, it waits. `end_input()` hands over the last
+    documents, `result()` waits for the worker and returns its segment, for the main writer's
+    `add_segment`.
     """
 
     BATCH = 64
@@ -330,13 +331,17 @@ class SegmentWorker:
             self._put(self.batch)
             self.batch = []
 
-    def finish(self) -> Any:
-        """The worker's segment, once it has indexed everything (None when it was given nothing).
-        Raises RuntimeError when the worker failed or stopped."""
+    def end_input(self) -> None:
+        """Hand over the last documents: the worker then writes its segment. Raises RuntimeError
+        when the worker failed or stopped."""
         if self.batch:
             self._put(self.batch)
             self.batch = []
         self._put(None)
+
+    def result(self) -> Any:
+        """The worker's segment, once it has written it (None when it was given nothing), after
+        `end_input`. Raises RuntimeError when the worker failed or stopped."""
         while True:
             try:
                 kind, value = self.results.get(timeout=1.0)

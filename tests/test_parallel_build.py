@@ -61,6 +61,27 @@ def test_two_processes_index_the_same_as_one(corpus: Path, tmp_path: Path, alway
     assert _everything(tmp_path / "two") == _everything(tmp_path / "one")
 
 
+def test_both_processes_write_their_segments_at_the_same_time(corpus: Path, tmp_path: Path, always_parallel: None,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # The worker writes its segment once it has its last document: it must have it before this
+    # process starts writing its own, or the two writes run one after the other.
+    steps: list[str] = []
+    end_input, write_own_segment = writer_module.SegmentWorker.end_input, writer_module.FastSegmentWriter.write_own_segment
+
+    def ending(worker: Any) -> None:
+        steps.append("last document to the worker")
+        end_input(worker)
+
+    def writing(writer: Any) -> None:
+        steps.append("this process writes its segment")
+        write_own_segment(writer)
+
+    monkeypatch.setattr(writer_module.SegmentWorker, "end_input", ending)
+    monkeypatch.setattr(writer_module.FastSegmentWriter, "write_own_segment", writing)
+    build_index([corpus], tmp_path / "ix")
+    assert steps == ["last document to the worker", "this process writes its segment"]
+
+
 @pytest.mark.parametrize("share", [0.0, 1.0])
 def test_one_process_with_every_document(corpus: Path, tmp_path: Path, always_parallel: None,
                                          monkeypatch: pytest.MonkeyPatch, share: float) -> None:
