@@ -67,8 +67,9 @@ class ParsedQuery:
     all_words: wq.Query | None = None
     """The optional words together, when the query gives ALL_WORDS_BONUS to documents with every
     one: those documents rank first, so when they fill a page the others need no scoring."""
-    words: dict[str, wq.Query] = field(default_factory=dict)
-    """Each word searched as text (see `word_lexemes`), as typed, with the query that finds it."""
+    words: dict[str, list[wq.Query]] = field(default_factory=dict)
+    """Each word searched as text (see `word_lexemes`), as typed, with the queries that find it
+    (one per occurrence: "titel:fiets fiets" searches it in the title and everywhere)."""
 
 
 # --- lexing ----------------------------------------------------------------------------------------
@@ -250,7 +251,7 @@ class _Compiler:
         self.highlight: dict[str, set[str]] = {}
         self.scored = False
         self.all_words: wq.Query | None = None
-        self.words: dict[str, wq.Query] = {}
+        self.words: dict[str, list[wq.Query]] = {}
         self._negated = 0
 
     def node(self, node: _Node) -> wq.Query | None:
@@ -336,7 +337,7 @@ class _Compiler:
                 clauses.append(_boosted(wq.Term("number", node.text), self.weights.get("number", 1.0)))
         query = _combine(wq.Or, clauses)
         if query is not None and node.kind == "word" and not self._negated:
-            self.words.setdefault(node.text, query)
+            self.words.setdefault(node.text, []).append(query)
         return query
 
     def filter(self, node: _Node) -> wq.Query:

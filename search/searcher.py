@@ -297,7 +297,8 @@ class Searcher:
         if not query.strip():
             return None
         # A word counts as known when it finds documents (a ranked search has read its postings).
-        return suggest(self._searcher, query, lambda word: word in parsed.words and bool(scorer.docs(parsed.words[word])))
+        return suggest(self._searcher, query,
+                       lambda word: any(scorer.docs(found_by) for found_by in parsed.words.get(word, ())))
 
     def _best(self, scores: dict[int, float], count: int, group: bool) -> list[tuple[int, float]]:
         """The `count` best, ties by docnum; when grouped, only the first best copy of a question."""

@@ -30,17 +30,20 @@ def suggest(searcher: Any, query: str, finds: Callable[[str], bool] = lambda wor
     finds documents through its stem or its parts ("mentoringprogramma") needs no correction.
     """
     reader = searcher.reader()
-    suggestion = query
-    changed = False
-    for word in word_lexemes(query):
+    corrections: dict[str, str] = {}
+    for word in dict.fromkeys(word_lexemes(query)):
         folded = fold(word.lower())
         if len(folded) < MIN_WORD or not folded.isalpha() or _frequency(reader, folded) > 0 or finds(word):
             continue
         best = _closest(reader, [leaf.reader() for leaf, _ in searcher.leaf_searchers()], folded)
         if best is not None:
-            suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, suggestion, count=1)
-            changed = True
-    return suggestion if changed else None
+            corrections[word] = best
+    if not corrections:
+        return None
+    # In one pass over the query as typed: a correction that extends its word ("…programma" →
+    # "…programma's") is not found again and corrected twice.
+    typed = "|".join(re.escape(word) for word in sorted(corrections, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)(?:{typed})(?!\w)", lambda match: corrections[match.group(0)], query)
 
 
 def _frequency(reader: Any, word: str) -> int:

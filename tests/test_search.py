@@ -376,6 +376,11 @@ def test_a_word_that_finds_documents_gets_no_suggestion(tmp_path: Path):
         assert ids(results) == ["school"] and results.suggestion is None
         assert searcher.search("mentoringprogramma").suggestion is None
         assert searcher.search("mentoringprogramas").suggestion == "mentoringprogramma's"
+        # Found by one of its occurrences, in whichever order; in the title only, it finds nothing.
+        assert searcher.search("titel:mentoringprogramma mentoringprogramma").suggestion is None
+        assert searcher.search("mentoringprogramma titel:mentoringprogramma").suggestion is None
+        assert searcher.search("titel:mentoringprogramma OR titel:mentoringprogramma").suggestion == \
+            "titel:mentoringprogramma's OR titel:mentoringprogramma's"  # each corrected once
 
 
 def test_a_bracketed_group_takes_a_modifier(searcher: Searcher):
