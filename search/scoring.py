@@ -190,7 +190,7 @@ class _SegmentScorer:
             items = [(docnum, postings[docnum]) for docnum in among if docnum in postings]
         else:
             items = [(docnum, weight) for docnum, weight in postings.items() if docnum in among]
-        boost = term.boost
+        boost = float(term.boost)  # a whole-number boost and weight would give an int score
         field = self.leaf.schema[term.fieldname] if postings else None
         if field is None or not field.scorable:  # Whoosh's WeightScorer: the term's weight
             return {docnum: weight * boost for docnum, weight in items}

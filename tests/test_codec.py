@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
+from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.codec import PackedPostings, VraagbaakCodec, pack_block, unpack_block, unpack_values
+from indexer.writer import INLINE_LIMIT
+from search.scoring import query_scores
 
 from .test_writer import contents, fixture_documents, write
 
@@ -30,14 +34,30 @@ def test_whoosh_matchers_get_float_weights_and_block_postings_the_same_values(tm
     with index.reader() as reader:
         for fieldname, text in reader.all_terms():
             matcher = reader.postings(fieldname, text)
-            if isinstance(matcher, PackedPostings):
-                ids, weights = reader.postings(fieldname, text).block_postings()
+            if not isinstance(matcher, PackedPostings):
+                continue
+            ours = reader.postings(fieldname, text)
+            while matcher.is_active():  # every block
+                ids, weights = ours.block_postings()
                 matcher._read_ids()
                 matcher._read_weights()
                 assert matcher._weights.typecode == "f"  # as Whoosh's own matcher gives them
                 assert (list(ids), list(weights)) == (list(matcher._ids), list(matcher._weights))
                 whole_numbers += weights.typecode == "B"
+                matcher._next_block()
+                ours._next_block()
+            assert not ours.is_active()
     assert whole_numbers > 0
+
+
+def test_scores_of_whole_number_weights_and_boosts_are_floats(tmp_path: Path) -> None:
+    # "number" is not scored: a posting's score is its weight times the boost.
+    documents = [dataclasses.replace(document, number="7") for document in fixture_documents()]
+    index = write(tmp_path / "ix", [documents], fast=True)
+    with index.searcher() as searcher:
+        scores = query_scores(searcher, wq.Term("number", "7", boost=2), searcher.weighting)
+    assert len(scores) > INLINE_LIMIT  # read from packed blocks, not from the term index
+    assert all(type(score) is float and score == 2.0 for score in scores.values())
 
 
 @pytest.mark.parametrize("compression", [0, 3])
