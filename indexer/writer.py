@@ -202,8 +202,8 @@ class FastSegmentWriter(SegmentWriter):
 
     def write_own_segment(self) -> None:
         """Write this writer's documents into their segment now, ahead of `commit`: a parallel
-        build does it while its `SegmentWorker` is still busy. Only for a new index (with no
-        segments that a commit could merge)."""
+        build does it while its `SegmentWorker` writes its own (after `end_input`). Only for a new
+        index (with no segments that a commit could merge)."""
         self._check_state()
         if self.segments:
             raise ValueError("write_own_segment() is only for a new index")
