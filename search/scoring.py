@@ -3,10 +3,12 @@
 Whoosh scores one document at a time: for an OR over a few dozen terms (each word in six fields,
 plus a compound's parts) every document costs a walk down a tree of matchers in Python, and in a
 large index the common parts of compounds ("open", "dag") match tens of thousands of documents.
-Here each term's postings are read a block at a time into a dictionary (document → weight) in C;
-the query's And/Or/Not become set operations on those, so the matches (and a compound's parts
-found together) are known before anything is scored, and counting them walks no matcher; then only
-the documents that can matter are scored, term by term, and the sums combined as dictionaries. The scores are Whoosh's: the same
+Here each term's postings are read whole into two arrays (documents in order, weights); the
+query's And/Or/Not become set operations on those, so the matches (and a compound's parts found
+together) are known before anything is scored, and counting them walks no matcher. A common part
+is only looked up (binary search) for the few documents holding the compound's rarer parts. Then
+only the documents that can matter are scored, term by term, and the sums combined as
+dictionaries. The scores are Whoosh's: the same
 BM25F formula with the same statistics, boosts and order of operations (and a compound of one
 clause ignores its boost, as in Whoosh) with two exceptions: a filter adds the 0 it is given, where
 Whoosh's constant-score matcher reads 0 as "no weight" and adds 1, and an excluded word adds
@@ -17,7 +19,10 @@ and scored by Whoosh's matchers, so the matches are always the ones Whoosh would
 
 from __future__ import annotations
 
-from typing import Any, Collection, Iterable, Iterator, Sequence
+from array import array
+from collections import abc
+from bisect import bisect_left
+from typing import Any, Collection, Iterable, Iterator
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -27,7 +32,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.codec import PackedPostings, length_bytes
+from indexer.codec import length_bytes, term_postings
 
 Scores = dict[int, float]
 """Document number → score."""
@@ -77,7 +82,7 @@ class _SegmentScorer:
         self.top, self.leaf, self.weighting = top, leaf, weighting
         self.reader = leaf.reader()
         self.docs_memo: dict[int, Collection[int]] = {}
-        self.postings_memo: dict[tuple[str, Any], dict[int, float]] = {}
+        self.postings_memo: dict[tuple[str, Any], Postings] = {}
         self.norms = norms
         self._live: set[int] | None = None
 
@@ -90,21 +95,20 @@ class _SegmentScorer:
             self._live = set(self.reader.all_doc_ids())
         return self._live
 
-    def postings(self, term: wq.Term) -> dict[int, float]:
+    def postings(self, term: wq.Term) -> "Postings":
         """The live documents holding `term`, with its weight in each."""
         key = (term.fieldname, term.text)
         if key not in self.postings_memo:
-            found: dict[int, float] = {}
+            found = Postings(array("I"), array("B"))
             text = self._term_bytes(term)
             if text is not None:
-                try:
-                    for ids, weights in postings_blocks(self.reader, term.fieldname, text):
-                        found.update(zip(ids, weights))
-                except TermNotFound:  # looked up once, not once to test and once to read
+                try:  # looked up once, not once to test and once to read
+                    read = term_postings(self.reader, term.fieldname, text)
+                    found = Postings(*read) if read is not None else _collect(self.reader, term.fieldname, text)
+                except TermNotFound:
                     pass
                 if self.reader.has_deletions():  # postings of deleted documents stay until a merge
-                    for docnum in self.reader.deleted_docs_set & found.keys():
-                        del found[docnum]
+                    found = found.without(self.reader.deleted_docs_set)
             self.postings_memo[key] = found
         return self.postings_memo[key]
 
@@ -128,7 +132,7 @@ class _SegmentScorer:
     def _docs(self, query: wq.Query) -> Collection[int]:
         kind = type(query)  # exact types: a subclass may match differently (Ordered is an And)
         if kind is wq.Term:
-            return self.postings(query).keys()
+            return self.postings(query)
         if (kind is wq.And or kind is wq.Require) and query.subqueries:
             return self._conjunction(query.subqueries)
         if kind is wq.Or:
@@ -147,9 +151,13 @@ class _SegmentScorer:
         # An excluded word's documents are taken away, rather than intersecting with the (large)
         # set of every document without it.
         sides = sorted((self.docs(q) for q in queries if type(q) is not wq.Not), key=len)
-        if not sides:
-            sides = [self.live]
-        common = set(sides[0]).intersection(*sides[1:])
+        common = set(sides[0]) if sides else set(self.live)
+        for side in sides[1:]:
+            if not common:
+                break
+            # A compound's common part ("dienst", "plaats") is looked up for the few documents
+            # with its rare parts, not turned into a set of its own.
+            common = side.among(common) if isinstance(side, Postings) else common.intersection(side)
         for query in queries:
             if type(query) is wq.Not:
                 common.difference_update(self.docs(query.query))
@@ -184,12 +192,13 @@ class _SegmentScorer:
 
     def term_scores(self, term: wq.Term, among: Collection[int] | None) -> Scores:
         postings = self.postings(term)
+        items: Iterable[tuple[int, float]]
         if among is None:
-            items: Iterable[tuple[int, float]] = postings.items()
-        elif len(among) < len(postings):
-            items = [(docnum, postings[docnum]) for docnum in among if docnum in postings]
+            items = zip(postings.ids, postings.weights)
+        elif len(among) * _LOOKUP_COST < len(postings):
+            items = postings.weights_of(among)
         else:
-            items = [(docnum, weight) for docnum, weight in postings.items() if docnum in among]
+            items = [(docnum, weight) for docnum, weight in zip(postings.ids, postings.weights) if docnum in among]
         boost = float(term.boost)  # a whole-number boost and weight would give an int score
         field = self.leaf.schema[term.fieldname] if postings else None
         if field is None or not field.scorable:  # Whoosh's WeightScorer: the term's weight
@@ -231,10 +240,70 @@ class _SegmentScorer:
         return scores
 
 
+_LOOKUP_COST = 8
+"""Looking a document up in a term's postings (a binary search) costs about as much as walking
+this many of its postings."""
+
+
+class Postings(abc.Collection):
+    """A term's documents in one segment, in order, with its weight in each: arrays as read, a set
+    of the documents made only when one is needed (most of a common word's are never looked at)."""
+
+    __slots__ = ("ids", "weights", "_set")
+
+    def __init__(self, ids: array, weights: array) -> None:
+        self.ids, self.weights = ids, weights
+        self._set: set[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.ids)
+
+    def __contains__(self, docnum: object) -> bool:
+        if self._set is not None or not isinstance(docnum, int):
+            return docnum in self.set
+        i = bisect_left(self.ids, docnum)
+        return i < len(self.ids) and self.ids[i] == docnum
+
+    @property
+    def set(self) -> set[int]:
+        if self._set is None:
+            self._set = set(self.ids)
+        return self._set
+
+    def among(self, docs: set[int]) -> set[int]:
+        """The documents of `docs` that hold the term."""
+        if self._set is None and len(docs) * _LOOKUP_COST < len(self.ids):
+            return {docnum for docnum in docs if docnum in self}
+        return docs & self.set
+
+    def weights_of(self, docs: Iterable[int]) -> list[tuple[int, float]]:
+        """(document, weight) for the documents of `docs` that hold the term."""
+        ids, weights, found = self.ids, self.weights, []
+        end = len(ids)
+        for docnum in docs:
+            i = bisect_left(ids, docnum)
+            if i < end and ids[i] == docnum:
+                found.append((docnum, weights[i]))
+        return found
+
+    def without(self, deleted: Collection[int]) -> "Postings":
+        """These postings without the documents in `deleted`."""
+        if not any(docnum in deleted for docnum in self.ids):
+            return self
+        kept = [i for i, docnum in enumerate(self.ids) if docnum not in deleted]
+        return Postings(array("I", [self.ids[i] for i in kept]),
+                        array(self.weights.typecode, [self.weights[i] for i in kept]))
+
+
 def _restricted(docs: Collection[int], among: Collection[int] | None) -> Collection[int]:
     """The documents of `docs` also in `among` (all of `docs` when `among` is None)."""
     if among is None:
         return docs
+    if isinstance(docs, Postings):
+        return docs.among(among if isinstance(among, set) else set(among))
     if isinstance(docs, set) and isinstance(among, set):
         return docs & among
     small, large = (among, docs) if len(among) < len(docs) else (docs, among)
@@ -261,28 +330,25 @@ def _boosted(scores: Scores, boost: float) -> Scores:
     return {docnum: score * boost for docnum, score in scores.items()}
 
 
-def postings_blocks(reader: Any, fieldname: str, text: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """A term's postings in one segment, a block at a time: (document numbers, weights), deleted
-    documents included."""
+def _collect(reader: Any, fieldname: str, text: bytes) -> Postings:
+    """A term's postings in a segment not written by Vraagbaak's codec, a block at a time through
+    Whoosh's matcher, deleted documents included."""
+    ids, weights = array("I"), array("f")
     matcher = reader.postings(fieldname, text)
     leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-    if isinstance(leaf, PackedPostings):
-        while leaf.is_active():
-            yield leaf.block_postings()
-            leaf._next_block()
-    elif isinstance(leaf, W3LeafMatcher):  # an index written before Vraagbaak's codec
+    if isinstance(leaf, W3LeafMatcher):
         while leaf.is_active():
             leaf._read_ids()
             leaf._read_weights()
-            yield leaf._ids, leaf._weights
+            ids.extend(leaf._ids)
+            weights.extend(leaf._weights)
             leaf._next_block()
     elif isinstance(leaf, ListMatcher):  # postings inlined in the term index, weights as ListMatcher.weight reads them
-        ids = leaf._ids
-        yield ids, [leaf._all_weights] * len(ids) if leaf._all_weights else leaf._weights or [1.0] * len(ids)
+        ids.extend(leaf._ids)
+        weights.extend([leaf._all_weights] * len(leaf._ids) if leaf._all_weights else leaf._weights or [1.0] * len(leaf._ids))
     else:
-        ids, weights = [], []
         while leaf.is_active():
             ids.append(leaf.id())
             weights.append(leaf.weight())
             leaf.next()
-        yield ids, weights
+    return Postings(ids, weights)

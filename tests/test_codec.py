@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.reading import TermNotFound
 
-from indexer.codec import PackedPostings, VraagbaakCodec, pack_block, unpack_block, unpack_values
+from indexer.codec import PackedPostings, VraagbaakCodec, pack_block, term_postings, unpack_block, unpack_values
 from indexer.writer import INLINE_LIMIT
 from search.scoring import query_scores
 
@@ -80,3 +81,36 @@ def test_an_index_written_with_pickled_blocks_reads_as_before(tmp_path: Path, mo
     pickled_index = write(tmp_path / "pickled", [documents], fast=True)
     monkeypatch.undo()
     assert contents(pickled_index) == packed
+
+
+def _matcher_postings(reader: Any, fieldname: str, text: bytes) -> tuple[list[int], list[float]]:
+    matcher = reader.postings(fieldname, text)
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def test_a_terms_postings_read_in_one_go_are_what_whooshs_matcher_reads(tmp_path: Path) -> None:
+    index = write(tmp_path / "ix", [fixture_documents()], fast=True)
+    blocks = inlined = 0
+    with index.reader() as reader:
+        for fieldname, text in reader.all_terms():
+            ids, weights = term_postings(reader, fieldname, text)
+            assert (list(ids), list(weights)) == _matcher_postings(reader, fieldname, text), (fieldname, text)
+            inlined += reader.term_info(fieldname, text).is_inlined()
+            blocks += len(ids) > 128  # Whoosh's block size: several blocks
+        with pytest.raises(TermNotFound):
+            term_postings(reader, "answer", "nooitgezienwoord".encode())
+    assert blocks and inlined  # both kinds of terms were read
+
+
+def test_an_index_of_pickled_blocks_is_left_to_whooshs_matcher(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(VraagbaakCodec, "postings_writer", W3Codec.postings_writer)
+    index = write(tmp_path / "pickled", [fixture_documents()], fast=True)
+    monkeypatch.undo()
+    with index.reader() as reader:
+        long_terms = [term for term in reader.all_terms() if reader.doc_frequency(*term) > INLINE_LIMIT]
+        assert long_terms and all(term_postings(reader, *term) is None for term in long_terms)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from whoosh.scoring import BM25F
 
 from search import Searcher
 from search.query import parse_query
-from search.scoring import QueryScorer, query_scores
+from search.scoring import Postings, QueryScorer, query_scores
 from search.searcher import BM25_B, BM25_K1
 
 from .test_writer import fixture_documents, write
@@ -110,3 +111,15 @@ def test_search_ranks_by_these_scores_with_ties_by_index_order(searcher: Searche
     stored = searcher._searcher.stored_fields
     assert [(hit.id, hit.score) for hit in results.hits] == [(stored(docnum)["id"], score) for docnum, score in ranked]
     assert results.total == len(scores)
+
+
+def test_postings_find_the_same_documents_by_lookup_as_by_set() -> None:
+    postings = Postings(array("I", range(0, 2000, 2)), array("B", [1, 2, 3, 4] * 250))
+    few, many = {0, 3, 998, 1998, 1999, 5000}, set(range(0, 3000, 3))  # looked up / set intersection
+    for docs in (few, many):
+        assert postings.among(docs) == {docnum for docnum in docs if docnum % 2 == 0 and docnum < 2000}
+    assert postings.weights_of([3, 998, 2, 1998, 2000]) == [(998, 4), (2, 2), (1998, 4)]
+    assert 1998 in postings and 1999 not in postings and "1998" not in postings
+    kept = postings.without({2, 4, 5})
+    assert list(kept.ids[:3]) == [0, 6, 8] and list(kept.weights[:3]) == [1, 4, 1] and len(kept) == 998
+    assert postings.without({1, 3}) is postings
