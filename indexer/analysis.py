@@ -20,7 +20,7 @@ from typing import Iterator
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, Token, Tokenizer
 
-from .compounds import is_known_word, split_compound
+from .compounds import is_known_word, lexicon_words_at, split_compound
 from .textdata import data_bytes, fold, read_data
 
 EXACT_PREFIX = "="
@@ -40,6 +40,7 @@ _POSSESSIVE_END_RE = re.compile(r"'s?$")
 # Stem fix-ups as plain string tests: stem() runs for every distinct word a search highlights.
 _LONG_VOWELS = frozenset(("ie", "ij", "ei", "ui", "ou", "au", "oe", "eu", "aa", "ee", "oo", "uu"))
 _CONSONANTS = frozenset("bcdfghjklmnpqrstvwxz")
+_VOWELS = frozenset("aeiouy")
 
 
 STOP_WORDS = frozenset(read_data("stopwords_nl.txt"))
@@ -332,6 +333,61 @@ def word_terms(word: str, whole: bool = False) -> tuple[str, ...]:
     if lower not in STOP_WORDS:
         terms.append(stem(folded))
     return tuple(terms)
+
+
+def stem_keys(term: str) -> tuple[str, ...]:
+    """What every word with stem `term` begins with (see `stem`).
+
+    Stemming only cuts a word's ending, then may change the stem's last letter: "heden" → "heid",
+    a long vowel undoubled before it ("brood" → "brod"), v/z → f/s ("bedrijven" → "bedrijf"). So
+    such a word starts with the stem minus its last letter, then that letter, the vowel before it
+    again, v for f or z for s ("heid": "hei" or "hed"), unless its stem is overridden to `term`
+    (the overrides are arbitrary). tests/test_analysis.py checks every word of the lexicon.
+    """
+    if term.endswith("heid"):
+        keys = {term[:-1], term[:-2] + "d"}
+    else:
+        base, last = term[:-1], term[-1:]
+        keys = {term, base + {"f": "v", "s": "z"}.get(last, last)}
+        if term[-2:-1] in _VOWELS:
+            keys.add(base + term[-2])
+    keys.update(word for word, stem_ in STEM_OVERRIDES.items() if stem_ == term)
+    keys.discard("")
+    return tuple(sorted(keys))
+
+
+def yields_any(word: str, whole: bool, terms: frozenset[str]) -> bool:
+    """Whether `word_terms(word, whole)` holds any of `terms` (stems and exact forms).
+
+    The same answer, but a compound is split only when one of the lexicon words in it could be a
+    part stemming to one of `terms`: highlighting tests every word holding a key of the query's
+    terms, and most of them are not compounds of those terms (splitting is the costly step).
+    """
+    lower = word.lower()
+    folded = fold(lower)
+    if EXACT_PREFIX + folded in terms or (lower not in STOP_WORDS and stem(folded) in terms):
+        return True
+    if whole or not _may_hold_part(folded, _keyed_stems(terms)):
+        return False
+    return any(stem(part) in terms for part in split_compound(folded))
+
+
+@lru_cache(maxsize=256)
+def _keyed_stems(terms: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((key, term) for term in sorted(terms) if not term.startswith(EXACT_PREFIX)
+                 for key in stem_keys(term))
+
+
+def _may_hold_part(folded: str, keyed_stems: tuple[tuple[str, str], ...]) -> bool:
+    # A compound's parts are lexicon words found in it as they are: a part with stem `term`
+    # begins with one of its keys.
+    for key, term in keyed_stems:
+        start = folded.find(key)
+        while start >= 0:
+            if any(stem(part) == term for part in lexicon_words_at(folded, start)):
+                return True
+            start = folded.find(key, start + 1)
+    return False
 
 
 def dutch_analyzer() -> CompositeAnalyzer:

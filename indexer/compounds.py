@@ -90,6 +90,13 @@ def is_known_word(word: str) -> bool:
     return _lexicon().weight(word) > 0
 
 
+def lexicon_words_at(word: str, start: int) -> list[str]:
+    """The lexicon words (the possible parts of a compound) that begin at `start` in `word`."""
+    lexicon = _lexicon()
+    counts, end = lexicon.counts, min(len(word), start + lexicon.longest.get(word[start:start + MIN_PART], 0))
+    return [word[start:stop] for stop in range(start + MIN_PART, end + 1) if word[start:stop] in counts]
+
+
 @lru_cache(maxsize=200_000)
 def split_compound(word: str) -> tuple[str, ...]:
     """The parts of a folded, lower-case compound, or () when it is not one (or is protected)."""
@@ -101,11 +108,14 @@ def split_compound(word: str) -> tuple[str, ...]:
         return split_compound(word[:-1])  # a plural in -s splits as its singular: kerncentrales
     if lexicon.is_name(word):
         return ()
-    # best[m][i]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts.
-    best: list[list[tuple[float, tuple[str, ...]] | None]] = [[None] * (n + 1) for _ in range(MAX_PARTS + 1)]
-    best[0][n] = (0.0, ())
+    # cuts[i][m]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts;
+    # only the part counts that are possible are kept (most are not, and looping over them was
+    # most of the time).
+    cuts: list[dict[int, tuple[float, tuple[str, ...]]]] = [{} for _ in range(n + 1)]
+    cuts[n][0] = (0.0, ())
     counts, longest = lexicon.counts, lexicon.longest
     for i in range(n - MIN_PART, -1, -1):
+        here = cuts[i]
         # Only cuts no longer than the longest lexicon word with the same first letters.
         for j in range(i + MIN_PART, min(n, i + longest.get(word[i:i + MIN_PART], 0)) + 1):
             part = word[i:j]
@@ -116,20 +126,20 @@ def split_compound(word: str) -> tuple[str, ...]:
                 continue
             for link in LINKS:
                 k = j + len(link)
-                if k > n or (link and (k == n or word[j:k] != link or part + link in NON_PARTS)):
+                # A linking sound never ends the word.
+                if link and (k >= n or not word.startswith(link, j) or part + link in NON_PARTS):
                     continue
-                for m in range(1, MAX_PARTS + 1):
-                    rest = best[m - 1][k]
-                    if rest is None:
+                for used, (rest_score, rest) in cuts[k].items():
+                    if used == MAX_PARTS:
                         continue
-                    score = rest[0] + weight
-                    current = best[m][i]
+                    score = rest_score + weight
+                    current = here.get(used + 1)
                     if current is None or score > current[0]:
-                        best[m][i] = (score, (part,) + rest[1])
+                        here[used + 1] = (score, (part,) + rest)
     whole = lexicon.weight(word)
     chosen: tuple[str, ...] = ()
     for m in range(2, MAX_PARTS + 1):
-        cut = best[m][0]
+        cut = cuts[0].get(m)
         if cut is not None and cut[0] / m > whole:
             whole, chosen = cut[0] / m, cut[1]
     return chosen

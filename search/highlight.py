@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from indexer.analysis import EXACT_PREFIX, STEM_OVERRIDES, WORD_RUN_RE, word_terms, words
+from indexer.analysis import EXACT_PREFIX, WORD_RUN_RE, stem_keys, words, yields_any
 from indexer.structure import answered_question
 from indexer.textdata import fold
 
@@ -95,7 +95,7 @@ def _mark_runs(text: str, start: int, end: int, terms: frozenset[str], spans: li
 @lru_cache(maxsize=200_000)
 def _marks(word: str, whole: bool, terms: frozenset[str]) -> bool:
     # Cached per query: the same words recur across a page of hits.
-    return not terms.isdisjoint(word_terms(word, whole))
+    return yields_any(word, whole, terms)
 
 
 def _fold_in_place(text: str) -> str | None:
@@ -122,21 +122,16 @@ def _fold_in_place(text: str) -> str | None:
 def _key_finder(terms: frozenset[str]) -> re.Pattern[str]:
     """A pattern that finds, in folded text, a key of every word that yields one of `terms`.
 
-    A word yields a term through its exact form, its stem or a compound part's stem. Stemming
-    only cuts a word's ending, then may change its last letters: "heden" → "heid", a long
-    vowel undoubled ("brood" → "brod"), v/z → f/s ("bedrijven" → "bedrijf"). So a word with
-    stem `t` starts with `t` minus its last letter (minus "id" for "…heid"), and a compound
-    holds such a part as a substring. The stem overrides are arbitrary: their words are keys
-    themselves. A hyphenated word's joined form is in the text with hyphens between its parts.
+    A word yields a term through its exact form, its stem or a compound part's stem; a word with
+    a stem begins with one of its `stem_keys`, and a compound holds such a part as a substring.
+    A hyphenated word's joined form is in the text with hyphens between its parts.
     """
     keys = set()
     for term in terms:
         if term.startswith(EXACT_PREFIX):
             keys.add(term[len(EXACT_PREFIX):])
-            continue
-        cut = 2 if term.endswith("heid") else 1
-        keys.add(term[:max(len(term) - cut, 1)])
-        keys.update(word for word, stem_ in STEM_OVERRIDES.items() if stem_ == term)
+        else:
+            keys.update(stem_keys(term))
     keys.discard("")
     alternatives = sorted(("-?".join(map(re.escape, key)) for key in keys), key=len, reverse=True)
     return re.compile("|".join(alternatives) or "(?!)")

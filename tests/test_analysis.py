@@ -197,3 +197,49 @@ def test_possessive_s_goes_from_codes_too():
 
 def test_a_plural_compound_splits_like_its_singular():
     assert split_compound("kerncentrales") == split_compound("kerncentrale") == ("kern", "centrale")
+
+
+def test_every_word_begins_with_a_key_of_its_stem():
+    # Highlighting looks for a query term's words by these keys: a word not beginning with one
+    # would never be marked. Every lexicon word (the possible compound parts) and every word of
+    # the fixtures.
+    from indexer.analysis import fold, stem_keys, words
+    from indexer.compounds import _lexicon
+
+    vocabulary = set(_lexicon().counts)
+    for path in sorted(FIXTURES.rglob("*.txt")):
+        vocabulary.update(fold(word.lower()) for word, *_ in words(path.read_text(encoding="utf-8")))
+    missed = [word for word in sorted(vocabulary) if stem(word) and not word.startswith(stem_keys(stem(word)))]
+    assert len(vocabulary) > 30_000 and missed == []
+    assert stem_keys("weg") == ("wee", "weg")  # "weeg" stems to "weg" too
+    assert stem_keys("mogelijkheid") == ("mogelijkhed", "mogelijkhei")  # mogelijkheden
+    assert set(stem_keys("bedrijf")) == {"bedrijf", "bedrijv"}
+
+
+@pytest.mark.parametrize("word, terms", [
+    ("toegangswegen", {"weg"}),  # through a part only
+    ("wereldwijd", {"weg"}),  # holds a key, no part stemming to it
+    ("kinderopvang", {"opvang", "kind"}),
+    ("kinderopvang", {"=kinderopvang"}),
+    ("Kinderopvang", {"kinderopvang"}),
+    ("onderwijstop", {"top"}),
+    ("ideeën", {"idee"}),
+    ("de", {"=de"}),  # a stop word: its exact form only
+    ("de", {"de"}),
+    ("nederlandsvlaams", {"vlaams"}),
+])
+def test_yields_any_is_the_full_analysis(word: str, terms: set[str]):
+    from indexer.analysis import word_terms, yields_any
+
+    for whole in (False, True):
+        assert yields_any(word, whole, frozenset(terms)) == (not terms.isdisjoint(word_terms(word, whole)))
+
+
+def test_a_word_without_a_possible_part_is_not_split():
+    from indexer.analysis import yields_any
+
+    split_compound.cache_clear()
+    assert not yields_any("wereldwijd", False, frozenset({"weg", "=weg"}))
+    assert split_compound.cache_info().misses == 0  # "wereld" does not stem to "weg": nothing to split
+    assert yields_any("toegangswegen", False, frozenset({"weg"}))
+    assert split_compound.cache_info().misses == 1
