@@ -54,15 +54,15 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
         _mark_runs(text, 0, len(text), wanted, spans)
     else:
         # Only the stretches of word characters holding a key can hold a marked word (see
-        # `_key_finder`); each is analysed exactly as the whole text would be.
+        # `_keys`); each is analysed exactly as the whole text would be.
         done = 0
-        for found in _key_finder(wanted).finditer(folded):
-            if found.start() < done:
+        for found in _key_positions(folded, _keys(wanted)):
+            if found < done:
                 continue
-            start = found.start()
+            start = found
             while start > 0 and _RUN_CHAR_RE.match(text, start - 1):
                 start -= 1
-            done = _RUN_CHARS_RE.match(text, found.start()).end()  # type: ignore[union-attr]
+            done = _RUN_CHARS_RE.match(text, found).end()  # type: ignore[union-attr]
             _mark_runs(text, start, done, wanted, spans)
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -119,12 +119,11 @@ def _fold_in_place(text: str) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def _key_finder(terms: frozenset[str]) -> re.Pattern[str]:
-    """A pattern that finds, in folded text, a key of every word that yields one of `terms`.
+def _keys(terms: frozenset[str]) -> tuple[str, ...]:
+    """Strings of which every word that yields one of `terms` holds one, folded.
 
     A word yields a term through its exact form, its stem or a compound part's stem; a word with
     a stem begins with one of its `stem_keys`, and a compound holds such a part as a substring.
-    A hyphenated word's joined form is in the text with hyphens between its parts.
     """
     keys = set()
     for term in terms:
@@ -133,8 +132,32 @@ def _key_finder(terms: frozenset[str]) -> re.Pattern[str]:
         else:
             keys.update(stem_keys(term))
     keys.discard("")
-    alternatives = sorted(("-?".join(map(re.escape, key)) for key in keys), key=len, reverse=True)
-    return re.compile("|".join(alternatives) or "(?!)")
+    return tuple(sorted(keys))
+
+
+def _key_positions(folded: str, keys: tuple[str, ...]) -> list[int]:
+    """Where the keys occur in `folded`, in order. Hyphens are skipped over (a hyphenated word's
+    joined form is a key: "nederlandsvlaams" in "nederlands-vlaamse").
+
+    A plain search per key: compiling the keys into one pattern cost more than the searches.
+    """
+    hyphens: list[int] = []
+    if "-" in folded:
+        # Each hyphen's position in the text without hyphens, to map positions back.
+        at = folded.find("-")
+        while at >= 0:
+            hyphens.append(at - len(hyphens))
+            at = folded.find("-", at + 1)
+        folded = folded.replace("-", "")
+    found = set()
+    for key in keys:
+        at = folded.find(key)
+        while at >= 0:
+            found.add(at)
+            at = folded.find(key, at + 1)
+    if hyphens:
+        return sorted(at + bisect_right(hyphens, at) for at in found)
+    return sorted(found)
 
 
 def best_passages(

@@ -87,6 +87,14 @@ def test_a_compound_is_marked_for_its_part():
 
 def test_a_hyphenated_word_is_marked_for_its_joined_form():
     assert marked("De Nederlands-Vlaamse samenwerking.", "nederlandsvlaamse") == ["Nederlands-Vlaamse"]
+    # Hyphens before, between and after: each joined form is found where the hyphens are.
+    text = "Een Frans-Duits-Nederlandse en -Vlaamse of Nederlands-Vlaamse-Waalse samenwerking."
+    assert marked(text, "fransduitsnederlandse nederlandsvlaamsewaalse samenwerking") == [
+        "Frans-Duits-Nederlandse", "Nederlands-Vlaamse-Waalse", "samenwerking"]
+    assert marked(text, "vlaamse") == ["Vlaamse", "Vlaamse"]
+    for query in ("fransduitsnederlandse nederlandsvlaamsewaalse", "vlaamse duits"):
+        terms = parse_query(query).highlight["question"]
+        assert match_spans(text, terms) == full_analysis_spans(text, terms)
 
 
 def test_text_with_characters_that_fold_to_several_still_marks():
