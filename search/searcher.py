@@ -15,6 +15,7 @@ from whoosh.columns import VarBytesColumn
 from whoosh.reading import TermNotFound
 
 from indexer import store
+from indexer.codec import term_postings
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
 from indexer.schema import TEXT_FIELDS, question_key, stored_document
@@ -345,25 +346,33 @@ class Searcher:
         since a grouped total looks up the key of every match."""
         return self._cached("question_keys", lambda: _column_values(self._searcher, "question_key"))
 
-    def _copies(self, key: bytes) -> list[int]:
-        """The live documents with question key `key` (none for b""), from the key's postings in
-        each segment: cheaper than a Whoosh search, and no table of every key to build first (most
-        questions have one document; a one-off `vraagbaak search` would pay for all of them)."""
-        found: list[int] = []
+    def _copies(self, key: bytes) -> list[tuple[int, int, int]]:
+        """The live documents with question key `key` (none for b""): (document number, segment,
+        number in the segment), from the key's postings in each segment: cheaper than a Whoosh
+        search, and no table of every key to build first (most questions have one document; a
+        one-off `vraagbaak search` would pay for all of them)."""
+        found: list[tuple[int, int, int]] = []
         if not key:
             return found
-        for leaf, offset in self._searcher.leaf_searchers():
+        for segment, (leaf, offset) in enumerate(self._searcher.leaf_searchers()):
+            reader = leaf.reader()
             try:
-                postings = leaf.reader().postings("question_key", key)  # without deleted documents
+                read = term_postings(reader, "question_key", key)
+                docnums = read[0] if read is not None else reader.postings("question_key", key).all_ids()
             except TermNotFound:
                 continue
-            found.extend(offset + docnum for docnum in postings.all_ids())
+            deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+            found.extend((offset + docnum, segment, docnum) for docnum in docnums if docnum not in deleted)
         return found
 
-    def _column(self, name: str, translate: bool = True) -> Any:
-        # Opening a column reads its whole offset table: once per searcher, not once per hit.
-        return self._cached(f"column {name} {translate}",
-                            lambda: self._searcher.reader().column_reader(name, translate=translate))
+    def _segment_columns(self, segment: int) -> tuple[Any, Any, Any]:
+        """A segment's own date (as stored), id and minister_facet columns: read by the segment's
+        document numbers, without finding the segment of each document first."""
+        def load() -> tuple[Any, Any, Any]:
+            reader = self._searcher.leaf_searchers()[segment][0].reader()
+            return (reader.column_reader("date", translate=False), reader.column_reader("id"),
+                    reader.column_reader("minister_facet"))
+        return self._cached(f"segment columns {segment}", load)
 
     def _cached(self, name: str, load: Any) -> Any:
         """`load()`, kept until the searcher changes (`refresh`)."""
@@ -374,15 +383,20 @@ class Searcher:
             self._cache[name] = load()
         return self._cache[name]
 
-    def _same_question(self, copies: list[int], doc_id: str) -> tuple[tuple[str, str | None], ...]:
-        """The documents of `copies` other than `doc_id`: (id, minister) pairs, by date."""
+    def _same_question(self, copies: list[tuple[int, int, int]], doc_id: str) -> tuple[tuple[str, str | None], ...]:
+        """The documents of `copies` (see `_copies`) other than `doc_id`: (id, minister) pairs, by date."""
         # From columns, not the copies' stored texts; minister_facet holds the minister, else the
         # office. Ordered as Whoosh sorts by date: by the column's sort key, then document number.
         # The dates as stored: the same order, without making a datetime of each.
-        dates, ids, addressees = self._column("date", translate=False), self._column("id"), self._column("minister_facet")
-        ordered = sorted((dates.sort_key(docnum), docnum) for docnum in copies)
-        found = ((ids[docnum], docnum) for _, docnum in ordered)
-        return tuple((copy_id, addressees[docnum] or None) for copy_id, docnum in found if copy_id != doc_id)
+        ordered = sorted((self._segment_columns(segment)[0].sort_key(local), docnum, segment, local)
+                         for docnum, segment, local in copies)
+        found = []
+        for _, _, segment, local in ordered:
+            _, ids, addressees = self._segment_columns(segment)
+            copy_id = ids[local]
+            if copy_id != doc_id:
+                found.append((copy_id, addressees[local] or None))
+        return tuple(found)
 
     def similar(self, doc_id: str, *, limit: int = 10) -> Results:
         """The documents most like `doc_id` (more-like-this on its significant terms), best first.
