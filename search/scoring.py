@@ -181,7 +181,10 @@ class _SegmentScorer:
             if len(sides) == 1:
                 return _boosted(sides[0], query.boost)
             # Whoosh adds an intersection's sides pairwise; the order only moves the last bit.
-            return _boosted({docnum: sum(side[docnum] for side in sides) for docnum in common}, query.boost)
+            total = sides[0]
+            for side in sides[1:]:
+                total = {docnum: score + side[docnum] for docnum, score in total.items()}
+            return _boosted(total, query.boost)
         if kind is wq.AndMaybe:
             scores = self.scores(query.a, among)
             extra = self.scores(query.b, scores.keys())
@@ -318,9 +321,10 @@ def _sum(parts: list[Scores]) -> Scores:
         return {}
     total = dict(parts[0])
     for part in parts[1:]:
-        get = total.get
-        for docnum, score in part.items():
-            total[docnum] = get(docnum, 0.0) + score
+        # Only the documents in both are added one by one; the others are copied at C speed.
+        both = {docnum: total[docnum] + part[docnum] for docnum in total.keys() & part.keys()}
+        total.update(part)
+        total.update(both)
     return total
 
 
