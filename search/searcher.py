@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import os
 from dataclasses import dataclass
 from heapq import nlargest
@@ -292,7 +293,8 @@ class Searcher:
             complete = scorer.docs(all_words) & matches
             if (self._distinct_questions(complete) if group else len(complete)) >= count:
                 among = complete
-        return self._best(scorer.scores(among), count, group), total
+        # Each question's copies, on average: how many more than `count` to look at for `count` questions.
+        return self._best(scorer.scores(among), count, group, len(matches) / max(total, 1)), total
 
     def _suggestion(self, query: str, parsed: ParsedQuery, scorer: QueryScorer) -> str | None:
         if not query.strip():
@@ -301,10 +303,13 @@ class Searcher:
         return suggest(self._searcher, query,
                        lambda word: any(scorer.docs(found_by) for found_by in parsed.words.get(word, ())))
 
-    def _best(self, scores: dict[int, float], count: int, group: bool) -> list[tuple[int, float]]:
-        """The `count` best, ties by docnum; when grouped, only the first best copy of a question."""
+    def _best(self, scores: dict[int, float], count: int, group: bool, copies: float = 1.0) -> list[tuple[int, float]]:
+        """The `count` best, ties by docnum; when grouped, only the first best copy of a question
+        (`copies`: how many documents a question has on average, a first guess of how many to take)."""
+        if not scores:
+            return []
         keys = self._question_keys() if group else None
-        wanted = count
+        wanted = count if keys is None else min(len(scores), math.ceil(count * copies))
         while True:
             # Every document scoring at least the `wanted`-th best score, in order: enough to pick
             # `count` distinct questions unless the copies of a few crowd out the others.
