@@ -282,9 +282,9 @@ def run_scale(scale: int, seeds: Path, work: Path, names: Iterable[str], repeat:
         for name in names:  # interleaved: A B A B
             folder = work / f"{name}-{scale}"
             figures = folder.with_suffix(".build.json")
-            if reuse and round_ == 0 and figures.exists():
-                # An earlier run's index and build figures (--work DIR --reuse): the large scales take
-                # long enough to build that query timing is worth redoing without rebuilding.
+            if reuse and figures.exists():
+                # An earlier run's index and build figures (--work DIR --reuse), in every round: the
+                # large scales take long enough to build that query timing is worth repeating alone.
                 builds[name].append(json.loads(figures.read_text()))
             else:
                 builds[name].append(build_in_subprocess(name, corpus, folder))
