@@ -344,8 +344,8 @@ def _collect(reader: Any, fieldname: str, text: bytes) -> Postings:
         while leaf.is_active():
             leaf._read_ids()
             leaf._read_weights()
-            ids.extend(leaf._ids)
-            weights.extend(leaf._weights)
+            ids.extend(list(leaf._ids))  # whatever sequence the block gives
+            weights.extend(list(leaf._weights))
             leaf._next_block()
     elif isinstance(leaf, ListMatcher):  # postings inlined in the term index, weights as ListMatcher.weight reads them
         ids.extend(leaf._ids)

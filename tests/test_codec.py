@@ -13,6 +13,7 @@ from whoosh.reading import TermNotFound
 
 from indexer.codec import PackedPostings, VraagbaakCodec, pack_block, term_postings, unpack_block, unpack_values
 from indexer.writer import INLINE_LIMIT
+from search.query import parse_query
 from search.scoring import query_scores
 
 from .test_writer import contents, fixture_documents, write
@@ -114,3 +115,8 @@ def test_an_index_of_pickled_blocks_is_left_to_whooshs_matcher(tmp_path: Path, m
     with index.reader() as reader:
         long_terms = [term for term in reader.all_terms() if reader.doc_frequency(*term) > INLINE_LIMIT]
         assert long_terms and all(term_postings(reader, *term) is None for term in long_terms)
+    with index.searcher() as searcher:  # scored from what Whoosh's matcher reads
+        for text in ("leerkrachten digitale competenties", "kinderopvang onderwijs"):
+            query = parse_query(text).query
+            expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+            assert expected and query_scores(searcher, query, searcher.weighting) == pytest.approx(expected, rel=1e-12)
