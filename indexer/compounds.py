@@ -108,14 +108,11 @@ def split_compound(word: str) -> tuple[str, ...]:
         return split_compound(word[:-1])  # a plural in -s splits as its singular: kerncentrales
     if lexicon.is_name(word):
         return ()
-    # cuts[i][m]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts;
-    # only the part counts that are possible are kept (most are not, and looping over them was
-    # most of the time).
-    cuts: list[dict[int, tuple[float, tuple[str, ...]]]] = [{} for _ in range(n + 1)]
-    cuts[n][0] = (0.0, ())
+    # best[m][i]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts.
+    best: list[list[tuple[float, tuple[str, ...]] | None]] = [[None] * (n + 1) for _ in range(MAX_PARTS + 1)]
+    best[0][n] = (0.0, ())
     counts, longest = lexicon.counts, lexicon.longest
     for i in range(n - MIN_PART, -1, -1):
-        here = cuts[i]
         # Only cuts no longer than the longest lexicon word with the same first letters.
         for j in range(i + MIN_PART, min(n, i + longest.get(word[i:i + MIN_PART], 0)) + 1):
             part = word[i:j]
@@ -126,20 +123,20 @@ def split_compound(word: str) -> tuple[str, ...]:
                 continue
             for link in LINKS:
                 k = j + len(link)
-                # A linking sound never ends the word.
-                if link and (k >= n or not word.startswith(link, j) or part + link in NON_PARTS):
+                if k > n or (link and (k == n or word[j:k] != link or part + link in NON_PARTS)):
                     continue
-                for used, (rest_score, rest) in cuts[k].items():
-                    if used == MAX_PARTS:
+                for m in range(1, MAX_PARTS + 1):
+                    rest = best[m - 1][k]
+                    if rest is None:
                         continue
-                    score = rest_score + weight
-                    current = here.get(used + 1)
+                    score = rest[0] + weight
+                    current = best[m][i]
                     if current is None or score > current[0]:
-                        here[used + 1] = (score, (part,) + rest)
+                        best[m][i] = (score, (part,) + rest[1])
     whole = lexicon.weight(word)
     chosen: tuple[str, ...] = ()
     for m in range(2, MAX_PARTS + 1):
-        cut = cuts[0].get(m)
+        cut = best[m][0]
         if cut is not None and cut[0] / m > whole:
             whole, chosen = cut[0] / m, cut[1]
     return chosen
