@@ -8,14 +8,16 @@ step once it is complete; readers of the old generation are never disturbed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import whoosh.index
 
@@ -59,6 +61,24 @@ class BuildReport:
         return sum(1 for p in self.problems if not p.indexed)
 
 
+@contextlib.contextmanager
+def without_cyclic_gc() -> Iterator[None]:
+    """Python's cycle collector paused for a build (reference counting still frees everything else).
+
+    A build holds millions of small lists and tuples (postings, the term index's buckets) that stay
+    alive until its segment is written; each full collection walked all of them again: 10–20% of a
+    build's CPU time. What a build leaves in cycles (its writers, the file list) is collected
+    after, when the collector runs again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_index(
     sources: Iterable[str | os.PathLike[str]] = DEFAULT_SOURCES,
     index_dir: str | os.PathLike[str] = store.DEFAULT_INDEX_DIR,
@@ -93,7 +113,7 @@ def build_index(
         root.mkdir(exist_ok=True)
     except OSError as err:
         raise IndexProblem(f"Cannot create the index in '{root}': {err.strerror or err}.") from err
-    with store.write_lock(root, timeout=lock_timeout):
+    with store.write_lock(root, timeout=lock_timeout), without_cyclic_gc():
         previous, reason = _previous_generation(root, rebuild)
         files, problems = discover(sources)
         build = _Build(root, previous, progress, parallel=processes > 1 and (os.cpu_count() or 1) > 1)

@@ -373,7 +373,11 @@ class SegmentWorker:
 
 
 def _index_in_worker(index_dir: str, jobs: Any, results: Any, parent: int) -> None:
+    import gc
+
     import whoosh.index
+
+    gc.disable()  # as in the parent's build (build.without_cyclic_gc), also when started by spawning
 
     # The parent holds the index's lock and publishes this writer's segment with its own.
     writer = FastSegmentWriter(whoosh.index.open_dir(index_dir), _lk=False)

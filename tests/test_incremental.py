@@ -283,3 +283,25 @@ def test_a_failure_after_the_swap_keeps_the_new_live_index(corpus: Path, tmp_pat
     monkeypatch.undo()
     with Searcher(tmp_path / "ix") as searcher:
         assert searcher.stats().documents == N
+
+
+def test_a_build_pauses_the_cycle_collector_and_restores_it(corpus: Path, tmp_path: Path):
+    import gc
+
+    during: list[bool] = []
+    build_index([corpus], tmp_path / "ix", progress=lambda done, total: during.append(gc.isenabled()))
+    assert during and not any(during)  # paused while files are indexed
+    assert gc.isenabled()
+
+    def interrupt(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):  # restored after an interrupted build too
+        build_index([corpus], tmp_path / "other", progress=interrupt)
+    assert gc.isenabled()
+    gc.disable()
+    try:  # and left as the caller had it
+        build_index([corpus], tmp_path / "ix")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
