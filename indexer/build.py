@@ -68,7 +68,8 @@ def without_cyclic_gc() -> Iterator[None]:
     A build holds millions of small lists and tuples (postings, the term index's buckets) that stay
     alive until its segment is written; each full collection walked all of them again: 10–20% of a
     build's CPU time. What a build leaves in cycles (its writers, the file list) is collected
-    after, when the collector runs again.
+    after, when the collector runs again. The pause is the whole process's: in a long-running
+    process, other threads' cycles wait for the end of the build too.
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -131,6 +131,8 @@ def _keys(terms: frozenset[str]) -> tuple[str, ...]:
             keys.add(term[len(EXACT_PREFIX):])
         else:
             keys.update(stem_keys(term))
+    # Without hyphens, as the text is searched ("f-16", "covid-19": see `_key_positions`).
+    keys = {key.replace("-", "") for key in keys}
     keys.discard("")
     return tuple(sorted(keys))
 

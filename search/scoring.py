@@ -180,7 +180,8 @@ class _SegmentScorer:
                 return dict.fromkeys(common, 0.0)
             if len(sides) == 1:
                 return _boosted(sides[0], query.boost)
-            # Whoosh adds an intersection's sides pairwise; the order only moves the last bit.
+            # Whoosh adds an intersection's sides pairwise; the order only moves the last bit. One
+            # side at a time, not sum(): the same floats on every Python (3.12's sum() compensates).
             total = sides[0]
             for side in sides[1:]:
                 total = {docnum: score + side[docnum] for docnum, score in total.items()}

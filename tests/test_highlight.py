@@ -92,6 +92,9 @@ def test_a_hyphenated_word_is_marked_for_its_joined_form():
     assert marked(text, "fransduitsnederlandse nederlandsvlaamsewaalse samenwerking") == [
         "Frans-Duits-Nederlandse", "Nederlands-Vlaamse-Waalse", "samenwerking"]
     assert marked(text, "vlaamse") == ["Vlaamse", "Vlaamse"]
+    # A word with a digit keeps its hyphen when joined: its terms hold one ("f-16", "=covid-19").
+    for text, terms in (("De F-16 vliegt", {"f-16"}), ("De F-16 vliegt", {"=f-16"}), ("covid-19 en zo", {"covid-19"})):
+        assert match_spans(text, terms) == full_analysis_spans(text, terms) != []
     for query in ("fransduitsnederlandse nederlandsvlaamsewaalse", "vlaamse duits"):
         terms = parse_query(query).highlight["question"]
         assert match_spans(text, terms) == full_analysis_spans(text, terms)
