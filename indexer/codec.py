@@ -20,8 +20,7 @@ import struct
 import sys
 import zlib
 from array import array
-from pickle import dumps
-from typing import Any, Sequence
+from typing import Any
 
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter, W3TermsReader, _lenfield,
@@ -69,7 +68,7 @@ class PackedPostingsWriter(W3PostingsWriter):
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         data = pack_block(self._ids, self._weights, self._values, self._format.fixed_value_size(), self._compression)
-        info = dumps((len(self._ids), self._ids[-1], self._maxweight, PACKED,
+        info = pickle.dumps((len(self._ids), self._ids[-1], self._maxweight, PACKED,
                       length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
         length = len(info) + len(data)
         self._postfile.write_int(-length if last else length)  # negative: the term's last block
@@ -98,17 +97,6 @@ class PackedPostings(W3LeafMatcher):
         weights = self._block()[1]
         self._weights = weights if weights.typecode == "f" else array("f", weights)  # as Whoosh's
 
-    def block_postings(self) -> tuple[Sequence[int], Sequence[float]]:
-        """The current block's document numbers and weights, for readers other than Whoosh's
-        matchers: whole-number weights stay ints, the same values; making floats of them was
-        three quarters of the cost of reading a block, and Python shares its small ints."""
-        if self._compression != PACKED:
-            self._read_ids()
-            self._read_weights()
-            return self._ids, self._weights
-        ids, weights, _ = self._block()
-        return ids, weights
-
     def _read_values(self) -> None:
         if self._compression != PACKED:
             return super()._read_values()
@@ -123,8 +111,9 @@ class PackedPostings(W3LeafMatcher):
 
 def term_postings(reader: Any, fieldname: str, text: bytes) -> tuple[array, array] | None:
     """All of a term's postings in one segment of Vraagbaak's codec, deleted documents included:
-    (document numbers, weights; whole-number weights as bytes), or None when the segment is not of
-    this codec. Raises Whoosh's TermNotFound.
+    (document numbers, weights), or None when the segment is not of this codec. Raises Whoosh's
+    TermNotFound. Whole-number weights stay ints (an array of bytes): the same values, and making
+    floats of them was most of the cost of unpacking a block.
 
     The term's blocks are read in one go and taken apart here: through Whoosh's matcher, each
     block costs a file seek, a read and a header object, which for a common word took five times
@@ -193,7 +182,7 @@ def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | No
 
 def unpack_block(data: bytes) -> tuple[array, array, tuple[bool, memoryview]]:
     """(document numbers, weights, the values still packed) of a packed block. Whole-number
-    weights come as an array of bytes (see `PackedPostings.block_postings`)."""
+    weights come as an array of bytes (see `term_postings`)."""
     count, kind, compressed = _BLOCK.unpack_from(data)
     view = memoryview(data)
     position = _BLOCK.size

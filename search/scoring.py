@@ -20,8 +20,8 @@ and scored by Whoosh's matchers, so the matches are always the ones Whoosh would
 from __future__ import annotations
 
 from array import array
-from collections import abc
 from bisect import bisect_left
+from collections import abc
 from typing import Any, Collection, Iterable, Iterator
 
 from whoosh import query as wq

@@ -30,7 +30,7 @@ def test_a_block_reads_back_its_documents_and_weights(weights: list[float]) -> N
     assert list(weights_back) == weights
 
 
-def test_whoosh_matchers_get_float_weights_and_block_postings_the_same_values(tmp_path: Path) -> None:
+def test_whoosh_matchers_get_float_weights_and_whole_numbers_stay_ints_for_the_scorer(tmp_path: Path) -> None:
     index = write(tmp_path / "ix", [fixture_documents()], fast=True)
     whole_numbers = 0
     with index.reader() as reader:
@@ -38,17 +38,11 @@ def test_whoosh_matchers_get_float_weights_and_block_postings_the_same_values(tm
             matcher = reader.postings(fieldname, text)
             if not isinstance(matcher, PackedPostings):
                 continue
-            ours = reader.postings(fieldname, text)
             while matcher.is_active():  # every block
-                ids, weights = ours.block_postings()
-                matcher._read_ids()
                 matcher._read_weights()
                 assert matcher._weights.typecode == "f"  # as Whoosh's own matcher gives them
-                assert (list(ids), list(weights)) == (list(matcher._ids), list(matcher._weights))
-                whole_numbers += weights.typecode == "B"
                 matcher._next_block()
-                ours._next_block()
-            assert not ours.is_active()
+            whole_numbers += term_postings(reader, fieldname, text)[1].typecode == "B"
     assert whole_numbers > 0
 
 
