@@ -99,17 +99,8 @@ class _SegmentScorer:
         """The live documents holding `term`, with its weight in each."""
         key = (term.fieldname, term.text)
         if key not in self.postings_memo:
-            found = Postings(array("I"), array("B"))
             text = self._term_bytes(term)
-            if text is not None:
-                try:  # looked up once, not once to test and once to read
-                    read = term_postings(self.reader, term.fieldname, text)
-                    found = Postings(*read) if read is not None else _collect(self.reader, term.fieldname, text)
-                except TermNotFound:
-                    pass
-                if self.reader.has_deletions():  # postings of deleted documents stay until a merge
-                    found = found.without(self.reader.deleted_docs_set)
-            self.postings_memo[key] = found
+            self.postings_memo[key] = _no_postings() if text is None else live_postings(self.reader, term.fieldname, text)
         return self.postings_memo[key]
 
     def _term_bytes(self, term: wq.Term) -> bytes | None:
@@ -300,6 +291,23 @@ class Postings(abc.Collection):
         kept = [i for i, docnum in enumerate(self.ids) if docnum not in deleted]
         return Postings(array("I", [self.ids[i] for i in kept]),
                         array(self.weights.typecode, [self.weights[i] for i in kept]))
+
+
+def _no_postings() -> Postings:
+    return Postings(array("I"), array("B"))
+
+
+def live_postings(reader: Any, fieldname: str, text: bytes) -> Postings:
+    """A term's postings in one segment (`reader`), without its deleted documents; none when the
+    segment does not hold the term."""
+    try:  # looked up once, not once to test and once to read
+        read = term_postings(reader, fieldname, text)
+        found = Postings(*read) if read is not None else _collect(reader, fieldname, text)
+    except TermNotFound:
+        return _no_postings()
+    if reader.has_deletions():  # postings of deleted documents stay until a merge
+        found = found.without(reader.deleted_docs_set)
+    return found
 
 
 def _restricted(docs: Collection[int], among: Collection[int] | None) -> Collection[int]:

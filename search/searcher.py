@@ -13,17 +13,15 @@ from typing import Any, Literal
 from whoosh import query as wq
 from whoosh import scoring, sorting
 from whoosh.columns import VarBytesColumn
-from whoosh.reading import TermNotFound
 
 from indexer import store
-from indexer.codec import term_postings
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
 from indexer.schema import TEXT_FIELDS, question_key, stored_document
 from indexer.structure import pair_parts
 
 from .highlight import Passage, best_passages
-from .scoring import QueryScorer
+from .scoring import QueryScorer, live_postings
 from .query import FIELD_WEIGHTS, Filters, ParsedQuery, parse_query
 from .suggest import suggest
 
@@ -360,14 +358,7 @@ class Searcher:
         if not key:
             return found
         for segment, (leaf, offset) in enumerate(self._searcher.leaf_searchers()):
-            reader = leaf.reader()
-            try:
-                read = term_postings(reader, "question_key", key)
-                docnums = read[0] if read is not None else reader.postings("question_key", key).all_ids()
-            except TermNotFound:
-                continue
-            deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-            found.extend((offset + docnum, segment, docnum) for docnum in docnums if docnum not in deleted)
+            found.extend((offset + docnum, segment, docnum) for docnum in live_postings(leaf.reader(), "question_key", key))
         return found
 
     def _segment_columns(self, segment: int) -> tuple[Any, Any, Any]:
