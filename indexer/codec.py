@@ -69,7 +69,7 @@ class PackedPostingsWriter(W3PostingsWriter):
         self._terminfo.add_block(self)
         data = pack_block(self._ids, self._weights, self._values, self._format.fixed_value_size(), self._compression)
         info = pickle.dumps((len(self._ids), self._ids[-1], self._maxweight, PACKED,
-                      length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
+                             length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
         length = len(info) + len(data)
         self._postfile.write_int(-length if last else length)  # negative: the term's last block
         self._postfile.write(info)

@@ -384,11 +384,12 @@ class Searcher:
         # From columns, not the copies' stored texts; minister_facet holds the minister, else the
         # office. Ordered as Whoosh sorts by date: by the column's sort key, then document number.
         # The dates as stored: the same order, without making a datetime of each.
-        ordered = sorted((self._segment_columns(segment)[0].sort_key(local), docnum, segment, local)
+        columns = {segment: self._segment_columns(segment) for _, segment, _ in copies}
+        ordered = sorted((columns[segment][0].sort_key(local), docnum, segment, local)
                          for docnum, segment, local in copies)
         found = []
         for _, _, segment, local in ordered:
-            _, ids, addressees = self._segment_columns(segment)
+            _, ids, addressees = columns[segment]
             copy_id = ids[local]
             if copy_id != doc_id:
                 found.append((copy_id, addressees[local] or None))
