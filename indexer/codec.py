@@ -20,6 +20,7 @@ import struct
 import sys
 import zlib
 from array import array
+from operator import sub
 from typing import Any
 
 from whoosh.codec.whoosh3 import (
@@ -216,6 +217,25 @@ def unpack_values(packed: tuple[bool, Any], count: int, fixed_size: int | None) 
         values.append(data[position:position + length])
         position += length
     return tuple(values)
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """The posting value Whoosh's `Positions` format stores for these positions (its `encode`: their
+    count, then a pickle of the gaps between them); the many one-position values are made once."""
+    if len(positions) == 1:
+        found = _SINGLE_POSITIONS.get(positions[0])
+        if found is None:
+            found = _SINGLE_POSITIONS[positions[0]] = _encode_positions(positions)
+        return found
+    return _encode_positions(positions)
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    return _POSITION_COUNT.pack(len(positions)) + pickle.dumps(list(map(sub, positions, [0, *positions])), 2)
+
+
+_SINGLE_POSITIONS: dict[int, bytes] = {}
+_POSITION_COUNT = struct.Struct("!I")  # Whoosh's pack_uint
 
 
 def length_bytes(perdoc: Any, fieldname: str, doccount: int) -> bytes:

@@ -9,6 +9,7 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
 from .analysis import dutch_analyzer, name_analyzer, term_positions
+from .codec import encode_positions
 from .document import Document
 from .structure import question_fingerprint
 
@@ -28,11 +29,18 @@ class DutchText(TEXT):
     """
 
     def index(self, value: str, **kwargs: Any) -> Any:
-        if type(self.format) is not Positions:  # encode_positions writes the Positions format only
+        positions = self.term_positions(value)
+        if positions is None:
             return super().index(value, **kwargs)
         boost = self.format.field_boost
-        return [(term.encode("utf-8"), len(positions), len(positions) * boost, encode_positions(positions))
-                for term, positions in term_positions(value).items()]
+        return [(term.encode("utf-8"), len(found), len(found) * boost, encode_positions(found))
+                for term, found in positions.items()]
+
+    def term_positions(self, value: str) -> dict[str, list[int]] | None:
+        """Each term of `value` with its positions, what `index` writes (`FastSegmentWriter` takes
+        them as they are); None when the field's format is not Whoosh's `Positions`, the only one
+        `encode_positions` writes."""
+        return term_positions(value) if type(self.format) is Positions else None
 
 
 class NameText(TEXT):
@@ -59,21 +67,6 @@ class NameText(TEXT):
         state = dict(self.__dict__)
         state.pop("_postings", None)
         return state
-
-
-def encode_positions(positions: list[int]) -> bytes:
-    """The posting value Whoosh's `Positions` format stores for these positions (its `encode`),
-    kept once per position for the many words that occur once in a field."""
-    if len(positions) == 1:
-        found = _SINGLE_POSITIONS.get(positions[0])
-        if found is None:
-            found = _SINGLE_POSITIONS[positions[0]] = _POSITIONS_FORMAT.encode(positions)
-        return found
-    return _POSITIONS_FORMAT.encode(positions)
-
-
-_POSITIONS_FORMAT = Positions()
-_SINGLE_POSITIONS: dict[int, bytes] = {}
 
 
 def build_schema() -> Schema:

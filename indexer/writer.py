@@ -27,17 +27,18 @@ import os
 import queue
 import tempfile
 from array import array
+from hashlib import md5
 from operator import itemgetter
 from pickle import dumps
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from whoosh.codec.whoosh3 import W3TermInfo
-from whoosh.filedb.filetables import _lengths as _KEY_VALUE_LENGTHS
+from whoosh.filedb.filetables import _lengths as _KEY_VALUE_LENGTHS, _pointer as _HASH_SLOT, md5_hash
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .codec import VraagbaakCodec, length_bytes
+from .codec import VraagbaakCodec, encode_positions, length_bytes
 
 INLINE_LIMIT = 16
 """Terms in at most this many documents keep their postings in the term index."""
@@ -85,6 +86,28 @@ class TermPool:
                 postings[1].append(weight * boost)
                 postings[2].append(value or b"")
         self.size += count
+        if self.size >= self.limit:
+            self._spill()
+        return length
+
+    def add_positions(self, fieldname: str, docnum: int, positions: dict[str, list[int]], boost: float) -> int:
+        """Add one document's postings for a field given as each term's positions (a `Positions`
+        field's `term_positions`), the same as `add_field` with the field's `index`, without the
+        tuples in between; return their frequency sum."""
+        terms = self.fields.setdefault(fieldname, {})
+        length = 0
+        for term, found in positions.items():
+            freq = len(found)
+            length += freq
+            text = term.encode("utf-8")
+            postings = terms.get(text)
+            if postings is None:
+                terms[text] = ([docnum], [freq * boost], [encode_positions(found)])
+            else:
+                postings[0].append(docnum)
+                postings[1].append(freq * boost)
+                postings[2].append(encode_positions(found))
+        self.size += len(positions)
         if self.size >= self.limit:
             self._spill()
         return length
@@ -181,7 +204,12 @@ class FastSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, name, docboost)
-                    length = self.pool.add_field(name, docnum, field.index(value), boost)
+                    # A Vraagbaak text field hands over its terms' positions; others, Whoosh's postings.
+                    positions = field.term_positions(value) if hasattr(field, "term_positions") else None
+                    if positions is not None:
+                        length = self.pool.add_positions(name, docnum, positions, field.format.field_boost * boost)
+                    else:
+                        length = self.pool.add_field(name, docnum, field.index(value), boost)
                     if not field.scorable:
                         length = 0
                 stored = fields.get(f"_stored_{name}", value)
@@ -237,6 +265,7 @@ class FastSegmentWriter(SegmentWriter):
 
 def _write_postings(fieldwriter: Any, schema: Any, pool: TermPool, lengths: Any, doccount: int) -> None:
     terms_file = fieldwriter._tindex
+    terms_file._write_hashes = lambda: _write_hash_tables(terms_file)  # called by its close()
     for fieldname, terms in itertools.groupby(pool.terms(), key=itemgetter(0)):
         if fieldname not in schema:
             continue
@@ -245,12 +274,11 @@ def _write_postings(fieldwriter: Any, schema: Any, pool: TermPool, lengths: Any,
         postwriter = fieldwriter._postwriter
         fieldformat = schema[fieldname].format
         prefix = pack_ushort(fieldwriter._fieldid)
-        for _, text, ids, weights, values in terms:
-            if len(ids) <= INLINE_LIMIT:
-                info = _inlined(ids, weights, values, field_lengths)
-            else:
-                info = _blocks(postwriter, fieldformat, ids, weights, values, field_lengths).to_bytes()
-            _add_term(terms_file, prefix + text, info)
+        _add_terms(terms_file, (
+            (prefix + text, _inlined(ids, weights, values, field_lengths) if len(ids) <= INLINE_LIMIT
+             else _blocks(postwriter, fieldformat, ids, weights, values, field_lengths).to_bytes())
+            for _, text, ids, weights, values in terms
+        ))
         fieldwriter.finish_field()
 
 
@@ -261,7 +289,9 @@ def _inlined(ids: list[int], weights: list[float], values: list[bytes], field_le
     known = [b for b in map(field_lengths.__getitem__, ids) if b]
     header = _TERM_INFO.pack(True, sum(stored_weights), len(ids), min(known) if known else 0,
                              max(known) if known else _NO_LENGTH, max(0, max(weights)), ids[0], ids[-1])
-    return header + dumps((tuple(ids), tuple(stored_weights), tuple(v for v in values if v)), 2)
+    # Whoosh writes pickle protocol 2, whose bytes objects cost a call to `codecs.encode` to write
+    # and to read; its reader (`pickle.loads`) takes any protocol.
+    return header + dumps((tuple(ids), tuple(stored_weights), tuple(v for v in values if v)), 4)
 
 
 def _blocks(postwriter: Any, fieldformat: Any, ids: list[int], weights: list[float], values: list[bytes],
@@ -284,15 +314,52 @@ def _blocks(postwriter: Any, fieldformat: Any, ids: list[int], weights: list[flo
     return postwriter.finish_postings()
 
 
-def _add_term(terms_file: Any, key: bytes, value: bytes) -> None:
-    # `OrderedHashWriter.add` in one write; keys arrive sorted, so its order check is not needed.
+def _add_terms(terms_file: Any, terms: Iterable[tuple[bytes, bytes]]) -> None:
+    """`OrderedHashWriter.add` for each (key, value), written a chunk of terms at a time; keys
+    arrive sorted, so its order check is not needed."""
     dbfile = terms_file.dbfile
+    buckets = terms_file.buckets
+    hashed_by = _md5_hash if terms_file.hashfn is md5_hash else terms_file.hashfn
     position = dbfile.tell()
-    terms_file.index.append(position)
-    dbfile.write(_KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value)
-    hashed = terms_file.hashfn(key)
-    terms_file.buckets[hashed & 255].append((hashed, position))
-    terms_file.lastkey = key
+    key = None
+    positions: list[int] = []
+    chunks: list[bytes] = []
+    for key, value in terms:
+        positions.append(position)
+        chunk = _KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value
+        chunks.append(chunk)
+        hashed = hashed_by(key)
+        buckets[hashed & 255].append((hashed, position))
+        position += len(chunk)
+        if len(chunks) >= 4096:
+            dbfile.write(b"".join(chunks))
+            chunks = []
+    dbfile.write(b"".join(chunks))
+    terms_file.index.extend(positions)
+    if key is not None:
+        terms_file.lastkey = key
+
+
+def _md5_hash(key: bytes) -> int:
+    """Whoosh's `md5_hash` (the digest's last four bytes) without going through hexadecimal."""
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+
+
+def _write_hash_tables(terms_file: Any) -> None:
+    """`HashWriter._write_hashes`: the same 256 hash tables of (hash, position), each written in
+    one go instead of a slot at a time (twice as many slots as terms)."""
+    dbfile = terms_file.dbfile
+    empty = (0, 0)
+    for entries in terms_file.buckets:
+        slots = 2 * len(entries)
+        terms_file.directory.append((dbfile.tell(), slots))
+        table = [empty] * slots
+        for entry in entries:
+            slot = (entry[0] >> 8) % slots
+            while table[slot] is not empty:
+                slot = (slot + 1) % slots
+            table[slot] = entry
+        dbfile.write(b"".join(itertools.starmap(_HASH_SLOT.pack, table)))
 
 
 _TERM_INFO = W3TermInfo._struct

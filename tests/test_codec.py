@@ -9,14 +9,25 @@ from typing import Any
 import pytest
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 
-from indexer.codec import PackedPostings, VraagbaakCodec, pack_block, term_postings, unpack_block, unpack_values
+from indexer.codec import (
+    PackedPostings, VraagbaakCodec, encode_positions, pack_block, term_postings, unpack_block, unpack_values,
+)
 from indexer.writer import INLINE_LIMIT
 from search.query import parse_query
 from search.scoring import query_scores
 
 from .test_writer import contents, fixture_documents, write
+
+
+@pytest.mark.parametrize("positions", [[0], [7], [300], [70_000], [0, 1], [3, 9, 300, 301, 70_000, 4_000_000]])
+def test_positions_are_stored_as_whoosh_s_positions_format_stores_them(positions: list[int]) -> None:
+    value = encode_positions(positions)
+    assert value == Positions().encode(positions)
+    assert Positions().decode_positions(value) == positions
+    assert encode_positions(list(positions)) == value  # the one-position values kept once each
 
 
 @pytest.mark.parametrize("weights", [
