@@ -121,11 +121,11 @@ def words(text: str) -> Iterator[Word]:
                 yield joiner.join(p[0] for p in parts), first_pos, parts[0][1], parts[-1][2], True
 
 
-def term_positions(text: str) -> dict[str, list[int]]:
-    """Each index term of `text` with its positions: what `dutch_analyzer()` indexes, by the cached
-    per-word path (`word_terms`). Indexing's inner loop: the positions are gathered per distinct
-    word first (a text repeats its words), and a run of letters or digits that is one word — the
-    common case — skips the general tokenizer."""
+def term_positions(text: str) -> dict[bytes, list[int]]:
+    """Each index term of `text` (in UTF-8, as the index keeps it) with its positions: what
+    `dutch_analyzer()` indexes, by the cached per-word path (`word_terms`). Indexing's inner loop:
+    the positions are gathered per distinct word first (a text repeats its words), and a run of
+    letters or digits that is one word — the common case — skips the general tokenizer."""
     by_word: dict[str | tuple[str, bool], list[int]] = {}
     pos = 0
     for run in WORD_RUN_RE.findall(text):
@@ -141,13 +141,18 @@ def term_positions(text: str) -> dict[str, list[int]]:
         for word, offset, whole in run_words:
             by_word.setdefault((word, whole), []).append(pos + offset)
         pos += width
-    positions: dict[str, list[int]] = {}
+    positions: dict[bytes, list[int]] = {}
     for word, found in by_word.items():
-        for term in word_terms(word) if type(word) is str else word_terms(*word):
+        for term in _word_terms_utf8(word) if type(word) is str else _word_terms_utf8(*word):
             known = positions.get(term)
             # The lists are shared between terms, never changed once placed: merge into a new one.
             positions[term] = found if known is None else sorted(known + found)
     return positions
+
+
+@lru_cache(maxsize=300_000)
+def _word_terms_utf8(word: str, whole: bool = False) -> tuple[bytes, ...]:
+    return tuple(term.encode("utf-8") for term in word_terms(word, whole))
 
 
 @lru_cache(maxsize=100_000)

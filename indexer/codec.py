@@ -221,11 +221,12 @@ def unpack_values(packed: tuple[bool, Any], count: int, fixed_size: int | None) 
 
 def encode_positions(positions: list[int]) -> bytes:
     """The posting value Whoosh's `Positions` format stores for these positions (its `encode`: their
-    count, then a pickle of the gaps between them); the many one-position values are made once."""
+    count, then a pickle of the gaps between them); the many one-position values are made once
+    (`ONE_POSITION_VALUES`)."""
     if len(positions) == 1:
-        found = _SINGLE_POSITIONS.get(positions[0])
+        found = ONE_POSITION_VALUES.get(positions[0])
         if found is None:
-            found = _SINGLE_POSITIONS[positions[0]] = _encode_positions(positions)
+            found = ONE_POSITION_VALUES[positions[0]] = _encode_positions(positions)
         return found
     return _encode_positions(positions)
 
@@ -234,7 +235,8 @@ def _encode_positions(positions: list[int]) -> bytes:
     return _POSITION_COUNT.pack(len(positions)) + pickle.dumps(list(map(sub, positions, [0, *positions])), 2)
 
 
-_SINGLE_POSITIONS: dict[int, bytes] = {}
+ONE_POSITION_VALUES: dict[int, bytes] = {}
+"""`encode_positions([position])` by position, for the many words that occur once in a field."""
 _POSITION_COUNT = struct.Struct("!I")  # Whoosh's pack_uint
 
 

@@ -33,13 +33,12 @@ class DutchText(TEXT):
         if positions is None:
             return super().index(value, **kwargs)
         boost = self.format.field_boost
-        return [(term.encode("utf-8"), len(found), len(found) * boost, encode_positions(found))
-                for term, found in positions.items()]
+        return [(term, len(found), len(found) * boost, encode_positions(found)) for term, found in positions.items()]
 
-    def term_positions(self, value: str) -> dict[str, list[int]] | None:
-        """Each term of `value` with its positions, what `index` writes (`FastSegmentWriter` takes
-        them as they are); None when the field's format is not Whoosh's `Positions`, the only one
-        `encode_positions` writes."""
+    def term_positions(self, value: str) -> dict[bytes, list[int]] | None:
+        """Each term of `value` (in UTF-8) with its positions, what `index` writes (`FastSegmentWriter`
+        takes them as they are); None when the field's format is not Whoosh's `Positions`, the only
+        one `encode_positions` writes."""
         return term_positions(value) if type(self.format) is Positions else None
 
 

@@ -38,13 +38,12 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .codec import VraagbaakCodec, encode_positions, length_bytes
+from .codec import ONE_POSITION_VALUES, VraagbaakCodec, encode_positions, length_bytes
 
 INLINE_LIMIT = 16
 """Terms in at most this many documents keep their postings in the term index."""
 POOL_LIMIT = 2_000_000
 """Postings held in memory before they go to a temporary run file (about 300 MB of them)."""
-Postings = tuple[list[int], list[float], list[bytes]]
 TermRecord = tuple[str, bytes, list[int], list[float], list[bytes]]
 
 
@@ -52,14 +51,16 @@ class TermPool:
     """Postings grouped by field and term, in the order they arrive (document numbers ascending).
 
     Implements the part of Whoosh's `PostingPool` interface that `SegmentWriter` uses (`add`,
-    for postings merged in from other segments), plus `add_field` for a new document's field.
-    Past `limit` postings in memory, the pool writes them, sorted by term, to a temporary run
-    file and starts afresh; `terms()` merges the runs, so memory stays bounded however large
-    the corpus.
+    for postings merged in from other segments), plus `add_field` and `add_positions` for a new
+    document's field. Past `limit` postings in memory, the pool writes them, sorted by term, to a
+    temporary run file and starts afresh; `terms()` merges the runs, so memory stays bounded
+    however large the corpus.
     """
 
     def __init__(self, limit: int = POOL_LIMIT, folder: str | None = None) -> None:
-        self.fields: dict[str, dict[bytes, Postings]] = {}
+        # A term's postings as one flat list, document number, weight, value, document number…:
+        # one list to grow per posting rather than three measured a quarter faster, and smaller.
+        self.fields: dict[str, dict[bytes, list[Any]]] = {}
         self.limit = limit
         self.size = 0
         self.folder = folder
@@ -80,33 +81,32 @@ class TermPool:
             count += 1
             postings = terms.get(text)
             if postings is None:
-                terms[text] = ([docnum], [weight * boost], [value or b""])
+                terms[text] = [docnum, weight * boost, value or b""]
             else:
-                postings[0].append(docnum)
-                postings[1].append(weight * boost)
-                postings[2].append(value or b"")
+                postings += (docnum, weight * boost, value or b"")
         self.size += count
         if self.size >= self.limit:
             self._spill()
         return length
 
-    def add_positions(self, fieldname: str, docnum: int, positions: dict[str, list[int]], boost: float) -> int:
+    def add_positions(self, fieldname: str, docnum: int, positions: dict[bytes, list[int]], boost: float) -> int:
         """Add one document's postings for a field given as each term's positions (a `Positions`
         field's `term_positions`), the same as `add_field` with the field's `index`, without the
         tuples in between; return their frequency sum."""
         terms = self.fields.setdefault(fieldname, {})
+        single = ONE_POSITION_VALUES
         length = 0
-        for term, found in positions.items():
+        for text, found in positions.items():
             freq = len(found)
             length += freq
-            text = term.encode("utf-8")
+            value = single.get(found[0]) if freq == 1 else None
+            if value is None:
+                value = encode_positions(found)
             postings = terms.get(text)
             if postings is None:
-                terms[text] = ([docnum], [freq * boost], [encode_positions(found)])
+                terms[text] = [docnum, freq * boost, value]
             else:
-                postings[0].append(docnum)
-                postings[1].append(freq * boost)
-                postings[2].append(encode_positions(found))
+                postings += (docnum, freq * boost, value)
         self.size += len(positions)
         if self.size >= self.limit:
             self._spill()
@@ -140,7 +140,8 @@ class TermPool:
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
             for text in sorted(terms):
-                yield (fieldname, text, *terms[text])
+                postings = terms[text]
+                yield fieldname, text, postings[0::3], postings[1::3], postings[2::3]
 
     def _spill(self) -> None:
         run = tempfile.TemporaryFile(dir=self.folder)
