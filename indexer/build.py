@@ -184,6 +184,7 @@ class _Build:
         # Updates stay in one process: they delete documents too, and add few.
         self.parallel = parallel and previous is None
         self.worker: SegmentWorker | None = None
+        self.worker_has_all = False  # every document for the worker handed over
         self.split_at: float | None = None  # source bytes before which documents go to the worker
         self.position = 0.0  # where in the sources (in bytes) the document being written comes from
         self.bytes_done = 0
@@ -219,12 +220,12 @@ class _Build:
         if self.previous is None and self.writer is None:
             self._writer()  # an empty corpus still gets an (empty) index
         if self.worker is not None:
+            self._end_worker_input()
+            self._writer().write_own_segment()  # while the worker writes its own
             try:
-                self.worker.end_input()
-                self._writer().write_own_segment()  # while the worker writes its own
                 segment = self.worker.result()
             except RuntimeError as err:
-                raise IndexProblem(f"Cannot build the index in '{self.root}': {err}. The previous index is unchanged.") from err
+                raise self._worker_failed(err) from err
             self.worker = None
             if segment is not None:
                 self._writer().add_segment(segment)
@@ -297,6 +298,7 @@ class _Build:
                 # by it).
                 self._worker().add_document(fields)
             else:
+                self._end_worker_input()
                 self._writer().add_document(**fields)
             self.added += 1
             return
@@ -323,6 +325,19 @@ class _Build:
             self._writer()  # the worker writes into the new generation's index
             self.worker = SegmentWorker(str(self.generation))
         return self.worker
+
+    def _end_worker_input(self) -> None:
+        """The worker has all its documents (positions only grow): it writes its segment now, not
+        once this process is done with its own documents."""
+        if self.worker is not None and not self.worker_has_all:
+            self.worker_has_all = True
+            try:
+                self.worker.end_input()
+            except RuntimeError as err:
+                raise self._worker_failed(err) from err
+
+    def _worker_failed(self, err: RuntimeError) -> IndexProblem:
+        return IndexProblem(f"Cannot build the index in '{self.root}': {err}. The previous index is unchanged.")
 
     def abandon(self) -> None:
         """Throw away the generation after a failure, unless it became the live one (a failure
