@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -106,15 +107,15 @@ def test_updates_after_a_build_in_two_processes(corpus: Path, tmp_path: Path, al
     assert _everything(tmp_path / "two") == _everything(tmp_path / "one")
 
 
-@pytest.mark.parametrize("pending", [writer_module.SegmentWorker.PENDING, writer_module.SegmentWorker.BATCH])
 def test_a_failing_second_process_fails_the_build_and_keeps_the_index(
-        corpus: Path, tmp_path: Path, always_parallel: None, monkeypatch: pytest.MonkeyPatch, pending: int) -> None:
-    # With room for one batch only, the build notices while handing over documents, not at the end.
+        corpus: Path, tmp_path: Path, always_parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
     build_index([corpus], tmp_path / "ix", processes=1)
     before = _everything(tmp_path / "ix")
-    monkeypatch.setattr(writer_module.SegmentWorker, "PENDING", pending)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
 
-    def broken(index_dir: str, jobs: Any, results: Any, parent: int) -> None:
+    def broken(index_dir: str, spool: str, jobs: Any, results: Any, parent: int) -> None:
         raise SystemExit(3)  # dies without a word, as a killed process would
 
     monkeypatch.setattr(writer_module, "_index_in_worker", broken)
@@ -122,3 +123,4 @@ def test_a_failing_second_process_fails_the_build_and_keeps_the_index(
         build_index([corpus], tmp_path / "ix", rebuild=True)
     assert _everything(tmp_path / "ix") == before
     assert len(list((tmp_path / "ix").glob("gen-*"))) == 1  # the failed generation is gone
+    assert not list(temporary.iterdir())  # nor the spool file of the documents it was given
