@@ -464,6 +464,10 @@ def _index_in_worker(index_dir: str, spool_path: str, jobs: Any, results: Any, p
     try:
         added = False
         with open(spool_path, "rb") as spool:
+            try:
+                os.unlink(spool_path)  # gone once both processes have it open, even if both are killed
+            except OSError:  # not on every system: then the parent removes it
+                pass
             while True:
                 try:
                     job = jobs.get(timeout=1.0)
