@@ -43,7 +43,7 @@ from .codec import ONE_POSITION_VALUES, VraagbaakCodec, encode_positions, length
 INLINE_LIMIT = 16
 """Terms in at most this many documents keep their postings in the term index."""
 POOL_LIMIT = 2_000_000
-"""Postings held in memory before they go to a temporary run file (about 300 MB of them)."""
+"""Postings held in memory before they go to a temporary run file (about 150 MB of them)."""
 TermRecord = tuple[str, bytes, list[int], list[float], list[bytes]]
 
 
@@ -372,11 +372,10 @@ class SegmentWorker:
     this process goes on: a build from scratch on two processor cores.
 
     The documents reach it through a spool file, pickled a batch at a time, and the queue carries
-    only where each batch is. Through the queue itself a batch went in pipe-sized chunks, each
-    waiting for this (busy) process to give the queue's sending thread the interpreter lock: the
-    worker stood idle for 0.3–1.9 s of a 13-second build. `end_input()` hands over the last
-    documents, `result()` waits for the worker and returns its segment, for the main writer's
-    `add_segment`.
+    only where each batch is: through the queue itself, a batch goes in pipe-sized chunks, each
+    waiting for this (busy) process to give the queue's sending thread the interpreter lock.
+    `end_input()` hands over the last documents, `result()` waits for the worker and returns its
+    segment, for the main writer's `add_segment`.
     """
 
     BATCH = 64
