@@ -361,6 +361,9 @@ def _write_hash_tables(terms_file: Any) -> None:
                 slot = (slot + 1) % slots
             table[slot] = entry
         dbfile.write(b"".join(itertools.starmap(_HASH_SLOT.pack, table)))
+    # Set by _write_postings, this function refers to terms_file from terms_file: a cycle, which
+    # would keep its buckets until the build ends (builds pause the cycle collector).
+    vars(terms_file).pop("_write_hashes", None)
 
 
 _TERM_INFO = W3TermInfo._struct
@@ -386,13 +389,17 @@ class SegmentWorker:
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         handle, self.spool_path = tempfile.mkstemp(prefix="vraagbaak-", suffix=".documents")
         self.spool = os.fdopen(handle, "wb")
-        self.jobs: Any = context.Queue()
-        self.results: Any = context.Queue()
         self.batch: list[dict[str, Any]] = []
-        self.process = context.Process(target=_index_in_worker,
-                                       args=(index_dir, self.spool_path, self.jobs, self.results, os.getpid()),
-                                       daemon=True)
-        self.process.start()
+        try:
+            self.jobs: Any = context.Queue()
+            self.results: Any = context.Queue()
+            self.process = context.Process(target=_index_in_worker,
+                                           args=(index_dir, self.spool_path, self.jobs, self.results, os.getpid()),
+                                           daemon=True)
+            self.process.start()
+        except BaseException:  # no process (fork refused, no semaphores): nobody else removes the spool
+            self._remove_spool()
+            raise
 
     def add_document(self, fields: dict[str, Any]) -> None:
         """Index a document, given as the keyword arguments of `FastSegmentWriter.add_document`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing.process
 import shutil
 import tempfile
 from pathlib import Path
@@ -124,3 +125,18 @@ def test_a_failing_second_process_fails_the_build_and_keeps_the_index(
     assert _everything(tmp_path / "ix") == before
     assert len(list((tmp_path / "ix").glob("gen-*"))) == 1  # the failed generation is gone
     assert not list(temporary.iterdir())  # nor the spool file of the documents it was given
+
+
+def test_a_second_process_that_cannot_start_leaves_no_spool_file(
+        corpus: Path, tmp_path: Path, always_parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+
+    def refused(process: Any) -> None:
+        raise OSError(11, "Resource temporarily unavailable")  # fork refused: too many processes
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    with pytest.raises(IndexProblem, match="Resource temporarily unavailable"):
+        build_index([corpus], tmp_path / "ix")
+    assert not list(temporary.iterdir())
