@@ -296,7 +296,10 @@ class _Build:
                 # The first half of the documents: indexed by a second process into a segment that
                 # comes first in the index, so every document keeps its place (equal scores rank
                 # by it).
-                self._worker().add_document(fields)
+                try:
+                    self._worker().add_document(fields)
+                except RuntimeError as err:
+                    raise self._worker_failed(err) from err
             else:
                 self._end_worker_input()
                 self._writer().add_document(**fields)

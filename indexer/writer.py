@@ -402,7 +402,8 @@ class SegmentWorker:
             raise
 
     def add_document(self, fields: dict[str, Any]) -> None:
-        """Index a document, given as the keyword arguments of `FastSegmentWriter.add_document`."""
+        """Index a document, given as the keyword arguments of `FastSegmentWriter.add_document`.
+        Raises RuntimeError when the worker failed or stopped (checked a batch at a time)."""
         self.batch.append(fields)
         if len(self.batch) >= self.BATCH:
             self._send_batch()
@@ -433,6 +434,7 @@ class SegmentWorker:
         return value
 
     def _send_batch(self) -> None:
+        self._check_alive()  # a worker that died is noticed now, not once its whole share is spooled
         start = self.spool.tell()
         pickle.dump(self.batch, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
         self.spool.flush()  # in the file before the worker is told where it is

@@ -140,3 +140,28 @@ def test_a_second_process_that_cannot_start_leaves_no_spool_file(
     with pytest.raises(IndexProblem, match="Resource temporarily unavailable"):
         build_index([corpus], tmp_path / "ix")
     assert not list(temporary.iterdir())
+
+
+def test_a_second_process_that_died_is_noticed_at_the_next_batch(
+        corpus: Path, tmp_path: Path, always_parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer_module.SegmentWorker, "BATCH", 1)
+    start, add_document = writer_module.SegmentWorker.__init__, writer_module.SegmentWorker.add_document
+    handed: list[str] = []
+
+    def started_and_dead(worker: Any, index_dir: str) -> None:
+        start(worker, index_dir)
+        worker.process.join()  # the broken worker below is gone before any document is handed over
+
+    def handing(worker: Any, fields: dict[str, Any]) -> None:
+        handed.append(fields["id"])
+        add_document(worker, fields)
+
+    def broken(index_dir: str, spool: str, jobs: Any, results: Any, parent: int) -> None:
+        raise SystemExit(3)
+
+    monkeypatch.setattr(writer_module.SegmentWorker, "__init__", started_and_dead)
+    monkeypatch.setattr(writer_module.SegmentWorker, "add_document", handing)
+    monkeypatch.setattr(writer_module, "_index_in_worker", broken)
+    with pytest.raises(IndexProblem, match="second indexing process stopped"):
+        build_index([corpus], tmp_path / "ix")
+    assert len(handed) == 1  # not the whole of its share
