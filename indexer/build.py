@@ -27,7 +27,7 @@ from .document import Document
 from .errors import DocumentParseError, IndexNotFound, IndexProblem
 from .parse import Problem, SourceFile, discover, parse_source, read_bytes
 from .schema import build_schema, document_fields
-from .writer import FastSegmentWriter, SegmentWorker
+from .writer import FastSegmentWriter, SegmentWorker, WorkerFailed
 
 DEFAULT_SOURCES = ("seeds",)
 KEY_SEPARATOR = "::"
@@ -137,6 +137,8 @@ def build_index(
                 raise IndexProblem(
                     f"Cannot write the index in '{root}': {err.strerror or err}. The previous index is unchanged."
                 ) from err
+            if isinstance(err, WorkerFailed):
+                raise IndexProblem(f"Cannot build the index in '{root}': {err}. The previous index is unchanged.") from err
             raise
         store.remove_stale_generations(root)
     return BuildReport(
@@ -222,10 +224,7 @@ class _Build:
         if self.worker is not None:
             self._end_worker_input()
             self._writer().write_own_segment()  # while the worker writes its own
-            try:
-                segment = self.worker.result()
-            except RuntimeError as err:
-                raise self._worker_failed(err) from err
+            segment = self.worker.result()
             self.worker = None
             if segment is not None:
                 self._writer().add_segment(segment)
@@ -296,10 +295,7 @@ class _Build:
                 # The first half of the documents: indexed by a second process into a segment that
                 # comes first in the index, so every document keeps its place (equal scores rank
                 # by it).
-                try:
-                    self._worker().add_document(fields)
-                except RuntimeError as err:
-                    raise self._worker_failed(err) from err
+                self._worker().add_document(fields)
             else:
                 self._end_worker_input()
                 self._writer().add_document(**fields)
@@ -334,13 +330,7 @@ class _Build:
         once this process is done with its own documents."""
         if self.worker is not None and not self.worker_has_all:
             self.worker_has_all = True
-            try:
-                self.worker.end_input()
-            except RuntimeError as err:
-                raise self._worker_failed(err) from err
-
-    def _worker_failed(self, err: RuntimeError) -> IndexProblem:
-        return IndexProblem(f"Cannot build the index in '{self.root}': {err}. The previous index is unchanged.")
+            self.worker.end_input()
 
     def abandon(self) -> None:
         """Throw away the generation after a failure, unless it became the live one (a failure

@@ -99,6 +99,7 @@ class TermPool:
         for text, found in positions.items():
             freq = len(found)
             length += freq
+            # encode_positions' own cache, looked up here: one call less for most postings.
             value = single.get(found[0]) if freq == 1 else None
             if value is None:
                 value = encode_positions(found)
@@ -370,6 +371,10 @@ _TERM_INFO = W3TermInfo._struct
 _NO_LENGTH = length_to_byte(0)
 
 
+class WorkerFailed(RuntimeError):
+    """The second indexing process failed or stopped (`build_index` reports it as an IndexProblem)."""
+
+
 class SegmentWorker:
     """A second process that indexes the documents it is given into a segment of its own while
     this process goes on: a build from scratch on two processor cores.
@@ -403,13 +408,13 @@ class SegmentWorker:
 
     def add_document(self, fields: dict[str, Any]) -> None:
         """Index a document, given as the keyword arguments of `FastSegmentWriter.add_document`.
-        Raises RuntimeError when the worker failed or stopped (checked a batch at a time)."""
+        Raises WorkerFailed when the worker failed or stopped (checked a batch at a time)."""
         self.batch.append(fields)
         if len(self.batch) >= self.BATCH:
             self._send_batch()
 
     def end_input(self) -> None:
-        """Hand over the last documents: the worker then writes its segment. Raises RuntimeError
+        """Hand over the last documents: the worker then writes its segment. Raises WorkerFailed
         when the worker failed or stopped."""
         if self.batch:
             self._send_batch()
@@ -418,7 +423,7 @@ class SegmentWorker:
 
     def result(self) -> Any:
         """The worker's segment, once it has written it (None when it was given nothing), after
-        `end_input`. Raises RuntimeError when the worker failed or stopped."""
+        `end_input`. Raises WorkerFailed when the worker failed or stopped."""
         try:
             while True:
                 try:
@@ -430,7 +435,7 @@ class SegmentWorker:
         finally:
             self._remove_spool()
         if kind == "error":
-            raise RuntimeError(f"the second indexing process failed: {value}")
+            raise WorkerFailed(f"the second indexing process failed: {value}")
         return value
 
     def _send_batch(self) -> None:
@@ -443,7 +448,7 @@ class SegmentWorker:
 
     def _check_alive(self) -> None:
         if not self.process.is_alive():
-            raise RuntimeError(f"the second indexing process stopped (exit code {self.process.exitcode})")
+            raise WorkerFailed(f"the second indexing process stopped (exit code {self.process.exitcode})")
 
     def cancel(self) -> None:
         if self.process.is_alive():
