@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import math
 import os
+from collections import Counter
 from dataclasses import dataclass
 from heapq import nlargest
 from typing import Any, Literal
@@ -13,6 +14,7 @@ from typing import Any, Literal
 from whoosh import query as wq
 from whoosh import scoring, sorting
 from whoosh.columns import VarBytesColumn
+from whoosh.fields import DATETIME
 
 from indexer import store
 from indexer.document import Document
@@ -28,9 +30,10 @@ from .suggest import suggest
 MAX_LIMIT = 1000
 SortOrder = Literal["relevance", "date", "-date"]
 SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date", "-date")
-GROUP_KEYS = "_question_keys"
 FACET_COLUMNS = {"theme": "theme_facet", "minister": "minister_facet", "questioner": "questioner_facet", "year": "year"}
 """Facet name in results → the index column it counts."""
+_NO_DATE: int = DATETIME().default
+"""The date column's value for a document without a date (the largest it holds)."""
 
 
 BM25_B = 0.75
@@ -88,8 +91,8 @@ class Results:
     suggestion: str | None = None
     """The query with misspelled or unknown words corrected ("Bedoelde u: …?"), if any."""
     facets: dict[str, dict[str, int]] | None = None
-    """With `facets=True`: documents per theme, minister, questioner and year, over all matches
-    (each copy of a grouped question counts)."""
+    """With `facets=True`: matches per theme, minister, questioner and year, over all matches, in
+    the unit the hits are (a grouped question once per value; every copy when not grouped)."""
     sort: str = "relevance"
     """The order used: a query of filters only is sorted "-date" even when "relevance" was asked."""
 
@@ -239,51 +242,32 @@ class Searcher:
         else:
             parsed = ParsedQuery(wq.Every(), scored=False)
         whoosh_query = wq.And([parsed.query] + [wq.ConstantScoreQuery(f, 0.0) for f in filters]) if filters else parsed.query
-        options: dict[str, Any] = {}
         if sort == "relevance" and not parsed.scored:
             sort = "-date"  # nothing to rank by: the newest questions first
-        if sort != "relevance":
-            options.update(sortedby="date", reverse=sort == "-date")
         offset = (page - 1) * limit
-        terms = parsed.highlight if highlight else None
         scorer = QueryScorer(self._searcher, whoosh_query, self._weighting, self._cached("norms", dict))
-        if sort == "relevance" and not facets:
-            top, total = self._ranked(scorer, parsed.all_words, offset + limit, group)
-            hits = [self._hit(docnum, score, terms, group) for docnum, score in top[offset:offset + limit]]
-            return Results(
-                query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
-                suggestion=self._suggestion(query, parsed, scorer),
-            )
-        facet_counts = {name: _count(column) for name, column in FACET_COLUMNS.items()} if facets else {}
-        if group:
-            options.update(collapse=sorting.FieldFacet("question_key"), collapse_limit=1)
-            # Distinct question keys among the matches: the total of a grouped search.
-            options["groupedby"] = {GROUP_KEYS: _count("question_key")}
-        elif facets:
-            options["groupedby"] = facet_counts
-        # Not search_page: it silently turns a page past the end into the last page.
-        results = self._searcher.search(whoosh_query, limit=offset + limit, **options)
-        scored = parsed.scored and sort == "relevance"  # sorted by date, Whoosh scores nothing
-        hits = [self._hit(whoosh_hit.docnum, whoosh_hit.score if scored else 0.0, terms, group)
-                for whoosh_hit in results[offset:offset + limit]]
-        total = len(results.groups(GROUP_KEYS)) if group else len(results)
-        if facets and group:
-            # Counted apart: under the grouping, Whoosh's counts would miss the hidden copies.
-            results = self._searcher.search(whoosh_query, limit=1, groupedby=facet_counts)
+        # One path whatever the options: the matches as a set, then the page from it (by score or
+        # by date) and the facet counts from the same set, so options never change hits or scores.
+        matches = scorer.docs()
+        total = self._distinct_questions(matches) if group else len(matches)
+        if sort == "relevance":
+            top = self._ranked(scorer, matches, total, parsed.all_words, offset + limit, group)
+        else:
+            top = self._by_date(matches, total, offset + limit, group, newest_first=sort == "-date")
+        terms = parsed.highlight if highlight else None
+        hits = [self._hit(docnum, score, terms, group) for docnum, score in top[offset:offset + limit]]
         return Results(
             query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
             suggestion=self._suggestion(query, parsed, scorer),
-            facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
+            facets=self._facets(matches, group) if facets else None,
         )
 
-    def _ranked(self, scorer: QueryScorer, all_words: wq.Query | None, count: int, group: bool
-                ) -> tuple[list[tuple[int, float]], int]:
-        """The best `count` matches of the scorer's query as (docnum, score), best first (the best
-        copy of each question when grouped), and how many there are (distinct questions when grouped)."""
-        matches = scorer.docs()
+    def _ranked(self, scorer: QueryScorer, matches: set[int], total: int, all_words: wq.Query | None, count: int,
+                group: bool) -> list[tuple[int, float]]:
+        """The best `count` of `matches` (the scorer's matches, `total` of them in the unit shown)
+        as (docnum, score), best first: the best copy of each question when grouped."""
         if not matches:  # also what an index of an empty corpus, without any column, gives
-            return [], 0
-        total = self._distinct_questions(matches) if group else len(matches)
+            return []
         among = None
         if all_words is not None:
             # Documents with every word outrank all others by ALL_WORDS_BONUS: when they fill the
@@ -292,7 +276,36 @@ class Searcher:
             if (self._distinct_questions(complete) if group else len(complete)) >= count:
                 among = complete
         # Each question's copies, on average: how many more than `count` to look at for `count` questions.
-        return self._best(scorer.scores(among), count, group, len(matches) / max(total, 1)), total
+        return self._best(scorer.scores(among), count, group, len(matches) / max(total, 1))
+
+    def _by_date(self, matches: set[int], total: int, count: int, group: bool, newest_first: bool
+                 ) -> list[tuple[int, float]]:
+        """The first `count` of `matches` by date (newest first with `newest_first`), with score 0;
+        documents without a date come last either way, and equal dates keep the index's order."""
+        if not matches:
+            return []
+        dates = self._dates()
+        # As scores for `_best`, which takes the highest first: the date, or minus the date.
+        sign = 1 if newest_first else -1
+        undated = -1 if newest_first else -_NO_DATE - 1  # below every date in the order used
+        order = {docnum: undated if dates[docnum] == _NO_DATE else sign * dates[docnum] for docnum in matches}
+        best = self._best(order, count, group, len(matches) / max(total, 1))
+        return [(docnum, 0.0) for docnum, _ in best]
+
+    def _facets(self, matches: set[int], group: bool) -> dict[str, dict[str, int]]:
+        """Counts per value of each facet among `matches`, in the unit the results show: a grouped
+        question counts once per value (once per minister it went to), so that filtering on a
+        value gives exactly its count."""
+        keys = self._question_keys() if group else None
+        found = {}
+        for name, column in FACET_COLUMNS.items():
+            values = self._column(column)
+            if keys is None:
+                counts = Counter(values[docnum] for docnum in matches)
+            else:
+                counts = Counter(value for _, value in {(keys[docnum] or -1 - docnum, values[docnum]) for docnum in matches})
+            found[name] = _facet_counts({value.decode("utf-8"): n for value, n in counts.items()})
+        return found
 
     def _suggestion(self, query: str, parsed: ParsedQuery, scorer: QueryScorer) -> str | None:
         if not query.strip():
@@ -347,7 +360,24 @@ class Searcher:
     def _question_keys(self) -> list[bytes]:
         """Each document's question key (b"" for none), by document number: read once per searcher,
         since a grouped total looks up the key of every match."""
-        return self._cached("question_keys", lambda: _column_values(self._searcher, "question_key"))
+        return self._column("question_key")
+
+    def _column(self, column: str) -> list[bytes]:
+        """A column of byte strings, by document number (b"" for none), read once per searcher."""
+        return self._cached(f"column {column}", lambda: _column_values(self._searcher, column))
+
+    def _dates(self) -> list[int]:
+        """Each document's date as its sort key (`_NO_DATE` for none), by document number."""
+        def load() -> list[int]:
+            found: list[int] = []
+            for leaf, _ in self._searcher.leaf_searchers():
+                reader = leaf.reader()
+                if reader.has_column("date"):
+                    found.extend(reader.column_reader("date", translate=False))
+                else:  # an index whose documents have no dates has no date column
+                    found.extend([_NO_DATE] * reader.doc_count_all())
+            return found
+        return self._cached("dates", load)
 
     def _copies(self, key: bytes) -> list[tuple[int, int, int]]:
         """The live documents with question key `key` (none for b""): (document number, segment,
@@ -472,13 +502,9 @@ def _column_values(searcher: Any, column: str) -> list[bytes]:
     return values
 
 
-def _count(column: str) -> sorting.FieldFacet:
-    return sorting.FieldFacet(column, maptype=sorting.Count)
-
-
-def _facet_counts(groups: dict[Any, int]) -> dict[str, int]:
+def _facet_counts(groups: dict[str, int]) -> dict[str, int]:
     """Facet counts, most frequent first (years newest first), without the empty value."""
-    counts = {str(value): count for value, count in groups.items() if value}
+    counts = {value: count for value, count in groups.items() if value}
     if counts and all(value.isdigit() for value in counts):
         return dict(sorted(counts.items(), reverse=True))
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

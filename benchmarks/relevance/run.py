@@ -6,9 +6,13 @@ seeds of 2017 (`seeds/kamer-2017`) with Vraagbaak (through `indexer.build_index`
 Markdown table of MRR@10, nDCG@10, P@10 and Recall@100, overall and per query kind. Unjudged
 documents count as non-relevant.
 
-    python benchmarks/relevance/run.py [--index-dir DIR] [--json OUT] [--per-query]
+Two conditions, each with its own indexes: `titled` indexes the seed text files as they are;
+`untitled` indexes the same documents as JSON Lines records with only `id`, `question` and
+`answer`, as a new user's collection often comes (no title, no metadata).
 
-`--index-dir DIR` keeps the three indexes in DIR (subfolders `vraagbaak/`, `whoosh/`, `fts5/`) and
+    python benchmarks/relevance/run.py [--index-dir DIR] [--condition NAME] [--json OUT] [--per-query]
+
+`--index-dir DIR` keeps the indexes in DIR (`DIR/<condition>/vraagbaak`, `…/whoosh`, `…/fts5`) and
 reuses them on the next run; without it they are built in a temporary folder.
 """
 
@@ -20,7 +24,7 @@ import math
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -36,6 +40,7 @@ DEPTH = 100
 """Documents retrieved per query: enough for Recall@100."""
 METRICS = ("MRR@10", "nDCG@10", "P@10", "R@100")
 KINDS = ("topic", "known-item", "compound")
+CONDITIONS = ("titled", "untitled")
 
 Ranker = Callable[[str, int], list[str]]
 Qrels = dict[str, dict[str, int]]
@@ -74,14 +79,24 @@ def corpus(source: Path = SEEDS) -> list[Document]:
     return [document for file in files for document in read_source(file)[0]]
 
 
-def vraagbaak(folder: Path) -> Ranker:
-    """Index the seeds with Vraagbaak in `folder` (an up-to-date index is reused) and rank with it.
+def untitled(documents: list[Document], path: Path) -> list[Document]:
+    """Write `documents` to `path` as JSON Lines records of `id`, `question` and `answer` only, and
+    return them as the baselines see them: without title."""
+    with path.open("w", encoding="utf-8") as out:
+        for document in documents:
+            record = {"id": document.id, "question": document.question, "answer": document.answer}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return [replace(document, title="") for document in documents]
+
+
+def vraagbaak(source: Path, folder: Path) -> Ranker:
+    """Index `source` with Vraagbaak in `folder` (an up-to-date index is reused) and rank with it.
 
     Vraagbaak shows a question sent to several ministers once, listing the other copies with the
     hit (`Hit.also_asked`); the copies are ranked right after their hit, so every judged document
     can be found.
     """
-    build_index([SEEDS], folder)
+    build_index([source], folder)
     searcher = Searcher(folder)
 
     def rank(query: str, k: int) -> list[str]:
@@ -98,15 +113,19 @@ def baseline(engine: WhooshBaseline | Fts5Baseline, documents: list[Document], f
     return engine.search
 
 
-def systems(documents: list[Document], folder: Path) -> dict[str, Ranker]:
-    """Vraagbaak and the baselines, each with its index in a subfolder of `folder`."""
+def systems(condition: str, documents: list[Document], folder: Path) -> dict[str, Ranker]:
+    """Vraagbaak and the baselines for `condition`, each with its index in a subfolder of `folder`."""
     started = time.monotonic()
+    source = SEEDS
+    if condition == "untitled":
+        source = folder / "untitled.jsonl"
+        documents = untitled(documents, source)
     rankers = {
-        "Vraagbaak": vraagbaak(folder / "vraagbaak"),
+        "Vraagbaak": vraagbaak(source, folder / "vraagbaak"),
         "Whoosh StemmingAnalyzer": baseline(WhooshBaseline(), documents, folder / "whoosh"),
         "SQLite FTS5": baseline(Fts5Baseline(), documents, folder / "fts5"),
     }
-    print(f"Indexes ready in {folder} ({time.monotonic() - started:.0f} s).", file=sys.stderr)
+    print(f"{condition}: indexes ready in {folder} ({time.monotonic() - started:.0f} s).", file=sys.stderr)
     return rankers
 
 
@@ -145,31 +164,56 @@ def evaluate(rankers: dict[str, Ranker], queries: list[Query], qrels: Qrels) -> 
 
 def summary(results: dict[str, dict[str, dict]], queries: list[Query]) -> dict[str, dict[str, dict[str, float]]]:
     """System → "all" or a kind → mean metrics."""
-    groups = {"all": queries} | {kind: [q for q in queries if q.kind == kind] for kind in KINDS}
+    groups = {"all": queries} | {kind: [q for q in queries if q.kind == kind] for kind in kinds(queries)}
     return {
         name: {group: mean(per_query[q.id]["scores"] for q in members) for group, members in groups.items() if members}
         for name, per_query in results.items()
     }
 
 
+def kinds(queries: list[Query]) -> tuple[str, ...]:
+    """The query kinds: the known ones in their order, then any other in order of appearance."""
+    found = dict.fromkeys(q.kind for q in queries)
+    return tuple(kind for kind in KINDS if kind in found) + tuple(kind for kind in found if kind not in KINDS)
+
+
+def counts(queries: list[Query]) -> dict[str, int]:
+    return {"all": len(queries)} | {kind: sum(q.kind == kind for q in queries) for kind in kinds(queries)}
+
+
 def table(means: dict[str, dict[str, dict[str, float]]], queries: list[Query]) -> str:
     """The Markdown table of mean metrics per system, overall and per kind."""
-    counts = {"all": len(queries)} | {kind: sum(q.kind == kind for q in queries) for kind in KINDS}
+    sizes = counts(queries)
     lines = ["| queries | system | " + " | ".join(METRICS) + " |", "|---|---|" + "---:|" * len(METRICS)]
-    for group in ("all",) + KINDS:
+    for group in sizes:
         for name, groups in means.items():
             if group in groups:
                 cells = " | ".join(f"{groups[group][m]:.3f}" for m in METRICS)
-                lines.append(f"| {group} ({counts[group]}) | {name} | {cells} |")
+                lines.append(f"| {group} ({sizes[group]}) | {name} | {cells} |")
     return "\n".join(lines)
 
 
-def per_query_table(results: dict[str, dict[str, dict]], queries: list[Query]) -> str:
-    """The Markdown table of nDCG@10 per query and system."""
-    names = list(results)
-    lines = ["| id | kind | query | " + " | ".join(names) + " |", "|---|---|---|" + "---:|" * len(names)]
+def side_by_side(means: dict[str, dict[str, dict[str, dict[str, float]]]], queries: list[Query],
+                 metrics: tuple[str, ...] = ("nDCG@10", "MRR@10")) -> str:
+    """One Markdown table: per query kind, each metric of each system in each condition."""
+    conditions = list(means)
+    names = list(means[conditions[0]])
+    columns = [(metric, name, condition) for metric in metrics for name in names for condition in conditions]
+    header = " | ".join(f"{metric} {name} ({condition})" for metric, name, condition in columns)
+    lines = [f"| queries | {header} |", "|---|" + "---:|" * len(columns)]
+    for group, size in counts(queries).items():
+        cells = " | ".join(f"{means[condition][name][group][metric]:.3f}" for metric, name, condition in columns)
+        lines.append(f"| {group} ({size}) | {cells} |")
+    return "\n".join(lines)
+
+
+def per_query_table(results: dict[str, dict[str, dict[str, dict]]], queries: list[Query]) -> str:
+    """The Markdown table of nDCG@10 per query, system and condition."""
+    columns = [(condition, name) for condition in results for name in results[condition]]
+    header = " | ".join(f"{name} ({condition})" for condition, name in columns)
+    lines = [f"| id | kind | query | {header} |", "|---|---|---|" + "---:|" * len(columns)]
     for q in queries:
-        cells = " | ".join(f"{results[n][q.id]['scores']['nDCG@10']:.3f}" for n in names)
+        cells = " | ".join(f"{results[c][n][q.id]['scores']['nDCG@10']:.3f}" for c, n in columns)
         lines.append(f"| {q.id} | {q.kind} | {q.text} | {cells} |")
     return "\n".join(lines)
 
@@ -177,7 +221,9 @@ def per_query_table(results: dict[str, dict[str, dict]], queries: list[Query]) -
 def main() -> None:
     """Parse arguments, build or reuse the indexes, run the queries and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index-dir", type=Path, help="keep (and reuse) the three indexes in this folder")
+    parser.add_argument("--index-dir", type=Path, help="keep (and reuse) the indexes in this folder")
+    parser.add_argument("--condition", choices=CONDITIONS, action="append",
+                        help="run only this condition (repeatable; default: all)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write metrics and rankings to OUT")
     parser.add_argument("--per-query", action="store_true", help="also print nDCG@10 per query and system")
     args = parser.parse_args()
@@ -185,14 +231,21 @@ def main() -> None:
     queries = load_queries(HERE / "queries.jsonl")
     qrels = load_qrels(HERE / "qrels.jsonl")
     documents = corpus()
+    results = {}
     with tempfile.TemporaryDirectory(prefix="relevance-") as scratch:
-        folder = args.index_dir or Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        results = evaluate(systems(documents, folder), queries, qrels)
-    means = summary(results, queries)
+        for condition in args.condition or CONDITIONS:
+            folder = (args.index_dir or Path(scratch)) / condition
+            folder.mkdir(parents=True, exist_ok=True)
+            results[condition] = evaluate(systems(condition, documents, folder), queries, qrels)
+    means = {condition: summary(found, queries) for condition, found in results.items()}
 
-    print(f"{len(queries)} queries, {sum(map(len, qrels.values()))} judgments, {len(documents)} documents.\n")
-    print(table(means, queries))
+    print(f"{len(queries)} queries, {sum(map(len, qrels.values()))} judgments, {len(documents)} documents.")
+    for condition, found in means.items():
+        print(f"\n{condition}:\n")
+        print(table(found, queries))
+    if len(means) > 1:
+        print("\nSide by side:\n")
+        print(side_by_side(means, queries))
     if args.per_query:
         print("\nnDCG@10 per query:\n")
         print(per_query_table(results, queries))
