@@ -15,6 +15,8 @@ class Document:
     `minister` is the addressee's name when the source gives one ("Ben Weyts"); `office` is the
     addressee's office ("Vlaams minister van Onderwijs, ..."), which some sources give instead.
     `extra` keeps every other metadata key of the source (`pdf link`, `trefwoorden`, ...).
+    `title_from_text` says the source gave no title and `title` is the text's first line: shown
+    as a title, but searched as the question text it is, not with a title's weight.
     """
 
     id: str
@@ -29,6 +31,7 @@ class Document:
     office: str | None = None
     date: dt.date | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    title_from_text: bool = False
 
     def __post_init__(self) -> None:
         # Frozen means frozen: callers must not be able to mutate the metadata either.
@@ -45,6 +48,7 @@ class Document:
             "id": self.id,
             "source": self.source,
             "title": self.title,
+            "title_from_text": self.title_from_text,
             "theme": self.theme,
             "number": self.number,
             "date": self.date.isoformat() if self.date else None,

@@ -247,12 +247,13 @@ def parse_record(record: Any, source: str) -> Document:
         minister, office = None, minister
     raw_date = record.get("date")
     date = parse_date(str(raw_date)) if raw_date else None
-    title = _clean_str(record.get("title")) or _first_line(question or answer or "")
+    title = _clean_str(record.get("title"))
     number = record.get("number")
     return Document(
         id=str(doc_id).strip(),
         source=source,
-        title=title,
+        title=title or _first_line(question or answer or ""),
+        title_from_text=title is None,
         question=question or "",
         answer=answer,
         theme=_clean_str(record.get("theme")),
@@ -291,7 +292,8 @@ def parse_seed(text: str, doc_id: str, source: str) -> tuple[Document, list[str]
             raise DocumentParseError(source, "no text")
         notes.append(f"no '{QUESTION_MARKER}' marker: not a written question, indexed as plain text")
         return Document(
-            id=doc_id, source=source, title=title or _first_line("\n".join(lines[header_end:])), question=body,
+            id=doc_id, source=source, title=title or _first_line("\n".join(lines[header_end:])),
+            title_from_text=not title, question=body,
             theme=theme, extra=headers,
         ), notes
 
@@ -317,6 +319,7 @@ def parse_seed(text: str, doc_id: str, source: str) -> tuple[Document, list[str]
         id=doc_id,
         source=source,
         title=title or _first_line(question),
+        title_from_text=not title,
         question=question,
         answer=answer_text,
         theme=theme,

@@ -76,6 +76,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         source=ID(stored=True),
         title=DutchText(analyzer=text, stored=True),
+        title_from_text=STORED(),
         question=DutchText(analyzer=text, stored=True),
         answer=DutchText(analyzer=text, stored=True),
         theme=NameText(stored=True),
@@ -108,6 +109,9 @@ def document_fields(document: Document) -> dict[str, Any]:
         "answered": document.answer is not None,
         "extra": dict(document.extra),
     }
+    if document.title_from_text:
+        # The text's first line, already indexed as question text: shown, never weighted as a title.
+        fields.update(title="", _stored_title=document.title, title_from_text=True)
     if document.answer:
         fields["answer"] = document.answer
     for name in ("theme", "questioner", "number", "office"):
@@ -143,6 +147,7 @@ def stored_document(stored: dict[str, Any]) -> Document:
         id=stored["id"],
         source=stored.get("source", ""),
         title=stored.get("title", ""),
+        title_from_text=bool(stored.get("title_from_text")),
         question=stored.get("question", ""),
         answer=stored.get("answer") if stored.get("answer") else None,
         theme=stored.get("theme"),

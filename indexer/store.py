@@ -33,7 +33,7 @@ DEFAULT_INDEX_DIR = "index_data"
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump when the schema's fields change."""
 VERSION_FIELDS = ("analysis_version", "schema_version")
 """The manifest's fields that say which code can read the generation. A reader stops parsing the

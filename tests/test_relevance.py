@@ -1,0 +1,57 @@
+"""Ranking that holds on collections it was not tuned on: untitled records, unknown compounds, word forms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer import build_index
+from indexer.parse import parse_record
+from search import Searcher
+
+# Real questions (Belgian Chamber, 2017, CC0), shortened, as a new user's collection often comes:
+# JSON Lines records with an id and the text, no title.
+RECORDS = [
+    {"id": "media", "question": "Werven op de sociale media in de bouwsector.\nBouwbedrijven zoeken steeds "
+                                "vaker personeel via Twitter en Facebook. Welke richtlijnen gelden voor de "
+                                "vacatures? Hoeveel werkzoekenden vonden zo een baan?"},
+    {"id": "dumping", "question": "Ik verwijs naar het akkoord over de detachering van werknemers.\nDe "
+                                  "bouw lijdt onder sociale dumping door schijnzelfstandigen en "
+                                  "gedetacheerde werknemers met lage lonen. Hoeveel controles op sociale "
+                                  "dumping werden uitgevoerd?"},
+    {"id": "mystery", "question": "De inspectie voert praktijktesten uit om discriminatie op te sporen.\n"
+                                  "Hoeveel mysterycalls heeft de inspectie in 2016 uitgevoerd bij "
+                                  "uitzendkantoren? Tot welke vaststellingen leidden die mysterycalls?"},
+    {"id": "calls", "question": "De wachttijden bij de callcenters van de FOD Financiën lopen op.\nHoeveel "
+                                "calls werden beantwoord? Waarom blijft de mystery van de lange wachttijd "
+                                "onopgelost?"},
+    {"id": "bodycam", "question": "Camera's op het uniform van de politie.\nDe politie van Antwerpen test de "
+                                  "body-cam. Welke resultaten gaf de test? De camera registreert het beeld "
+                                  "van de interventie, ook de camera van de politiewagen."},
+]
+
+
+@pytest.fixture(scope="module")
+def untitled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("untitled")
+    source = folder / "records.jsonl"
+    source.write_text("".join(json.dumps(record) + "\n" for record in RECORDS), encoding="utf-8")
+    build_index([source], folder / "ix")
+    return folder / "ix"
+
+
+def test_a_record_without_title_shows_its_first_line_as_title():
+    document = parse_record(RECORDS[0], "records.jsonl:1")
+    assert (document.title, document.title_from_text) == ("Werven op de sociale media in de bouwsector.", True)
+    titled = parse_record({**RECORDS[0], "title": "Sociale media"}, "records.jsonl:1")
+    assert (titled.title, titled.title_from_text) == ("Sociale media", False)
+
+
+def test_a_first_line_shown_as_title_is_not_weighted_as_a_title(untitled_index: Path):
+    with Searcher(untitled_index) as searcher:
+        results = searcher.search("sociale dumping bouwsector")
+        assert [hit.id for hit in results.hits][:2] == ["dumping", "media"]
+        assert results.hits[1].title == "Werven op de sociale media in de bouwsector."
+        pass
