@@ -39,7 +39,7 @@ SEEDS = ROOT / "seeds" / "kamer-2017"
 DEPTH = 100
 """Documents retrieved per query: enough for Recall@100."""
 METRICS = ("MRR@10", "nDCG@10", "P@10", "R@100")
-KINDS = ("topic", "known-item", "compound")
+KINDS = ("topic", "known-item", "compound", "word-form")
 CONDITIONS = ("titled", "untitled")
 
 Ranker = Callable[[str, int], list[str]]
