@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 from whoosh import query as wq
 
-from indexer.analysis import EXACT_PREFIX, dutch_analyzer, name_analyzer
+from indexer.analysis import EXACT_PREFIX, STOP_WORDS, dutch_analyzer, name_analyzer
 from indexer.errors import QuerySyntaxError
 from indexer.schema import NAME_FIELDS, TEXT_FIELDS
 
@@ -38,6 +38,9 @@ FIELD_WEIGHTS: dict[str, float] = {
 COMPOUND_PARTS_WEIGHT = 0.25
 """Boost of a compound's parts found apart ("opvang van kinderen" for "kinderopvang"); measured
 on the relevance benchmark against 0.5 and against parts that must stand near each other."""
+
+JOINED_WORDS_MAX = 3
+"""Up to this many adjacent query words are also searched as one word ("fact checking fonds")."""
 
 ALL_WORDS_BONUS = 10_000.0
 """Added to the score of documents that match every optional word, so they rank above the rest."""
@@ -277,7 +280,8 @@ class _Compiler:
 
     def group(self, group: _Node, top: bool) -> wq.Query | None:
         required, optional, excluded, filters = [], [], [], []
-        for child in group.children:
+        free_words: list[tuple[int, _Node, wq.Query | None]] = []
+        for place, child in enumerate(group.children):
             if child.kind == "not":
                 self._negated += 1
                 try:
@@ -290,15 +294,21 @@ class _Compiler:
                 required.append(self.node(child))
             else:
                 optional.append(self.node(child))
+                if child.kind == "word":
+                    free_words.append((place, child, optional[-1]))
         must = _combine(wq.And, required)
         should = [q for q in optional if q is not None]
+        joined = self.joined_words(free_words)
         if len(should) > 1 and top:
             # Every word present beats any subset: a constant bonus puts those documents first
-            # without dropping the documents that miss a word.
-            self.all_words = wq.And(should)
-            soft: wq.Query | None = wq.Or(should + [wq.ConstantScoreQuery(self.all_words, ALL_WORDS_BONUS)])
+            # without dropping the documents that miss a word. Words written as one ("mystery
+            # calls" as "mysterycalls") stand in for each of them.
+            slots = [_combine(wq.Or, [q] + [j for words, j in joined if q in words]) for q in should]
+            self.all_words = wq.And(slots)
+            soft: wq.Query | None = wq.Or(should + [j for _, j in joined]
+                                          + [wq.ConstantScoreQuery(self.all_words, ALL_WORDS_BONUS)])
         else:
-            soft = _combine(wq.Or, should)
+            soft = _combine(wq.Or, should + [j for _, j in joined])
         if must is not None and soft is not None:
             result: wq.Query | None = wq.AndMaybe(must, soft)
         else:
@@ -312,24 +322,54 @@ class _Compiler:
             result = wq.And([result if result is not None else wq.Every(), wq.Not(excluded_q)])
         return result
 
-    def text(self, node: _Node) -> wq.Query | None:
-        """A word or phrase, in every text field or (with titel:/vraag:/antwoord:) in one."""
+    def joined_words(self, free_words: list[tuple[int, _Node, wq.Query | None]]
+                     ) -> list[tuple[list[wq.Query], wq.Query]]:
+        """Runs of 2 or 3 adjacent free words searched also as the one word they make ("mystery
+        calls": "mysterycalls", "body cam": "bodycam" and "body-cam"), each with the queries of
+        the words it stands for. Users type apart what documents write as one, and no lexicon
+        knows the loanwords and new coinages among them. The joined word counts as each of the
+        words it joins (its weight in a field times their number)."""
+        found: list[tuple[list[wq.Query], wq.Query]] = []
+        if self._negated:
+            return found
+        for first in range(len(free_words)):
+            for size in range(2, JOINED_WORDS_MAX + 1):
+                run = free_words[first:first + size]
+                if len(run) < size or run[-1][0] - run[0][0] != size - 1:
+                    break  # not adjacent in the query
+                if any(q is None or node.field != run[0][1].field or not _joinable(node.text) for _, node, q in run):
+                    break
+                query = self.text(_Node("word", "".join(node.text for _, node, _ in run), run[0][1].field), joins=size)
+                if query is not None:
+                    for _, node, _ in run:
+                        self.words.setdefault(node.text, []).append(query)
+                    found.append(([q for _, _, q in run if q is not None], query))
+        return found
+
+    def text(self, node: _Node, joins: int = 0) -> wq.Query | None:
+        """A word or phrase, in every text field or (with titel:/vraag:/antwoord:) in one. With
+        `joins`, a word made by joining that many query words: itself only, not its compound
+        parts (the words it joins are searched already) and not in the name fields."""
         exact = node.kind == "phrase"
         fields = (node.field,) if node.field else TEXT_FIELDS
         clauses = []
         positions = _analyze(node.text, exact)
+        if joins:
+            positions = [[(term, kind) for term, kind in terms if kind == "word"] for terms in positions]
+            if len(positions) != 1 or _is_stop_position(positions[0]) or not positions[0]:
+                return None
         for fieldname in fields:
             q = _positions_query(fieldname, positions, exact)
             if q is None:
                 continue
-            clauses.append(_boosted(q, self.weights.get(fieldname, 1.0)))
+            clauses.append(_boosted(q, self.weights.get(fieldname, 1.0) * max(joins, 1)))
             if not self._negated:
                 self.scored = True
                 self.highlight.setdefault(fieldname, set()).update(
                     term for terms in positions if exact or not _is_stop_position(terms)
                     for term, _ in terms
                 )
-        if not node.field and not exact and clauses:
+        if not node.field and not exact and clauses and not joins:
             names = _name_terms(node.text)
             for fieldname in NAME_FIELDS:
                 if len(names) == 1 and self.weights.get(fieldname, 0) > 0:
@@ -337,7 +377,7 @@ class _Compiler:
             if node.text.isdigit():
                 clauses.append(_boosted(wq.Term("number", node.text), self.weights.get("number", 1.0)))
         query = _combine(wq.Or, clauses)
-        if query is not None and node.kind == "word" and not self._negated:
+        if query is not None and node.kind == "word" and not self._negated and not joins:
             self.words.setdefault(node.text, []).append(query)
         return query
 
@@ -410,6 +450,11 @@ def _only_filters(node: _Node) -> bool:
     if node.children:
         return node.kind != "not" and all(_only_filters(child) for child in node.children)
     return node.field in FILTER_FIELDS
+
+
+def _joinable(word: str) -> bool:
+    """Whether a query word may be joined with its neighbours: letters only, not a stop word."""
+    return word.isalpha() and word.lower() not in STOP_WORDS
 
 
 def _combine(kind: type[wq.CompoundQuery], queries: Iterable[wq.Query | None]) -> wq.Query | None:

@@ -55,3 +55,16 @@ def test_a_first_line_shown_as_title_is_not_weighted_as_a_title(untitled_index: 
         assert [hit.id for hit in results.hits][:2] == ["dumping", "media"]
         assert results.hits[1].title == "Werven op de sociale media in de bouwsector."
         pass
+
+
+def test_words_typed_apart_find_the_compound_written_as_one(untitled_index: Path):
+    # No word list knows "mysterycalls": the query's adjacent words are also searched joined, and
+    # the document with the compound outranks the one that has both words apart.
+    with Searcher(untitled_index) as searcher:
+        assert [hit.id for hit in searcher.search("mystery calls").hits] == ["mystery", "calls"]
+        assert [hit.id for hit in searcher.search("de mystery calls").hits] == ["mystery", "calls"]
+        # A hyphenated word is indexed joined too: "body cam" finds "body-cam".
+        assert [hit.id for hit in searcher.search("body cam").hits] == ["bodycam"]
+        # Words with a stop word or an operator between them are not joined.
+        assert "mystery" not in [hit.id for hit in searcher.search("mystery van calls").hits[:1]]
+        assert [hit.id for hit in searcher.search("mystery OR calls").hits] == ["calls"]
