@@ -23,6 +23,7 @@ from whoosh import query as wq
 from indexer.analysis import EXACT_PREFIX, STOP_WORDS, dutch_analyzer, name_analyzer
 from indexer.errors import QuerySyntaxError
 from indexer.schema import NAME_FIELDS, TEXT_FIELDS
+from indexer.wordforms import related_stems
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 5.0,
@@ -38,6 +39,10 @@ FIELD_WEIGHTS: dict[str, float] = {
 COMPOUND_PARTS_WEIGHT = 0.25
 """Boost of a compound's parts found apart ("opvang van kinderen" for "kinderopvang"); measured
 on the relevance benchmark against 0.5 and against parts that must stand near each other."""
+
+RELATED_FORMS_WEIGHT = 0.5
+"""Boost of another form of a query word's family ("terugkeer" for "teruggekeerde"): less than the
+word's own stem, so the typed form ranks first."""
 
 JOINED_WORDS_MAX = 3
 """Up to this many adjacent query words are also searched as one word ("fact checking fonds")."""
@@ -474,7 +479,8 @@ def _boosted(q: wq.Query, boost: float) -> wq.Query:
 
 Alternatives = list[tuple[str, str]]
 """The terms at one query position, each with its kind: "word", "whole" (a hyphenated word
-joined: "nederlandsvlaams") or "part" (a compound's part: "opvang" in "kinderopvang")."""
+joined: "nederlandsvlaams"), "part" (a compound's part: "opvang" in "kinderopvang") or "related"
+(another form of the word's family: "terugker" for "teruggekeerde", see `related_stems`)."""
 
 
 def _analyze(text: str, exact: bool) -> list[Alternatives]:
@@ -492,7 +498,13 @@ def _analyze(text: str, exact: bool) -> list[Alternatives]:
         exact_terms = [(t, k) for t, k in by_pos[pos] if t.startswith(EXACT_PREFIX)]
         stems = [(t, k) for t, k in by_pos[pos] if not t.startswith(EXACT_PREFIX)]
         # A stop word has no stem: its exact form stands in, so hyphenated words keep their order.
-        positions.append(exact_terms if exact or not stems else stems)
+        if exact or not stems:
+            positions.append(exact_terms)
+            continue
+        words = [t[len(EXACT_PREFIX):] for t, k in exact_terms if k == "word"]
+        known = {t for t, _ in stems}
+        related = [stem for word in words for stem in related_stems(word) if stem not in known]
+        positions.append(stems + [(stem, "related") for stem in dict.fromkeys(related)])
     if not exact and all(_is_stop_position(p) for p in positions):
         return []
     return positions
@@ -505,6 +517,7 @@ def _is_stop_position(terms: Alternatives) -> bool:
 def _position_query(fieldname: str, terms: Alternatives) -> wq.Query | None:
     """The word itself, or (for a compound) all its parts, which may stand apart in a document."""
     alternatives: list[wq.Query] = [wq.Term(fieldname, t) for t, kind in terms if kind == "word"]
+    alternatives += [wq.Term(fieldname, t, boost=RELATED_FORMS_WEIGHT) for t, kind in terms if kind == "related"]
     parts = [wq.Term(fieldname, t) for t, kind in terms if kind == "part"]
     if parts:
         # Anywhere in the field: requiring the parts near each other lost more relevant documents
