@@ -1,4 +1,4 @@
-"""Highlighting: the best passages of a hit, with every matched word's character offsets."""
+"""Highlighting: the best passages of a hit, with every matched word's and phrase's character offsets."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from indexer.analysis import EXACT_PREFIX, WORD_RUN_RE, stem_keys, words, yields_any
+from indexer.analysis import EXACT_PREFIX, WORD_RUN_RE, stem, stem_keys, word_terms, words, yields_any
 from indexer.structure import answered_question
 from indexer.textdata import fold
 
@@ -45,26 +45,37 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     The text goes through the same analysis as at index time, so "leerkracht" marks
     "leerkrachten" and "kopieren" marks "kopiëren".
     """
+    return _merged([(start, end) for start, end, _, _ in marked_words(text, terms)])
+
+
+def marked_words(text: str, terms: set[str]) -> list[tuple[int, int, str, bool]]:
+    """The words of `text` that produce any of `terms`, as (start, end, word, is the joined whole
+    of a hyphenated word), sorted; a hyphenated word's whole overlaps its parts."""
     if not terms or not text:
         return []
     wanted = frozenset(terms)
-    spans: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str, bool]] = []
     folded = _fold_in_place(text)
     if folded is None:  # a character that folds to more or fewer than one: analyse every word
-        _mark_runs(text, 0, len(text), wanted, spans)
+        _mark_runs(text, 0, len(text), wanted, found)
     else:
         # Only the stretches of word characters holding a key can hold a marked word (see
         # `_keys`); each is analysed exactly as the whole text would be.
         done = 0
-        for found in _key_positions(folded, _keys(wanted)):
-            if found < done:
+        for at in _key_positions(folded, _keys(wanted)):
+            if at < done:
                 continue
-            start = found
+            start = at
             while start > 0 and _RUN_CHAR_RE.match(text, start - 1):
                 start -= 1
-            done = _RUN_CHARS_RE.match(text, found).end()  # type: ignore[union-attr]
-            _mark_runs(text, start, done, wanted, spans)
-    spans.sort()
+            done = _RUN_CHARS_RE.match(text, at).end()  # type: ignore[union-attr]
+            _mark_runs(text, start, done, wanted, found)
+    found.sort()
+    return found
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans = sorted(spans)
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
@@ -79,16 +90,16 @@ _RUN_CHARS_RE = re.compile(f"(?:{_RUN_CHAR_RE.pattern})+")
 """The characters `WORD_RUN_RE` runs are made of: a run never crosses any other character."""
 
 
-def _mark_runs(text: str, start: int, end: int, terms: frozenset[str], spans: list[tuple[int, int]]) -> None:
-    """Add the spans of the marked words of the runs in text[start:end] to `spans`."""
+def _mark_runs(text: str, start: int, end: int, terms: frozenset[str], found: list[tuple[int, int, str, bool]]) -> None:
+    """Add the marked words of the runs in text[start:end] to `found` (see `marked_words`)."""
     for match in WORD_RUN_RE.finditer(text, start, end):
         run = match.group()
         if run.isalnum():  # most words: no need for the tokenizer's splitting rules
             if _marks(run, False, terms):
-                spans.append(match.span())
+                found.append((match.start(), match.end(), run, False))
             continue
         offset = match.start()
-        spans.extend((offset + s, offset + e) for word, _, s, e, whole in words(run)
+        found.extend((offset + s, offset + e, word, whole) for word, _, s, e, whole in words(run)
                      if _marks(word, whole, terms))
 
 
@@ -163,29 +174,43 @@ def _key_positions(folded: str, keys: tuple[str, ...]) -> list[int]:
 
 
 def best_passages(
-    sections: dict[str, str | None], terms: dict[str, set[str]], max_passages: int = MAX_PASSAGES
+    sections: dict[str, str | None], terms: dict[str, set[str]], max_passages: int = MAX_PASSAGES, *,
+    weights: dict[str, float] | None = None, phrases: dict[str, list[tuple[str, ...]]] | None = None,
 ) -> list[Passage]:
-    """Up to `max_passages` passages, best first: sentences with the most distinct matched words.
+    """Up to `max_passages` passages, best first: the sentences whose matched words weigh most.
 
-    The title is used only when no sentence of the question or answer matches; with no match at
-    all, the question's opening is returned unmarked so every hit shows some text.
+    A sentence counts each distinct term it matches once, with its weight in `weights` (1 when
+    absent): rare, decisive words and a compound's own form weigh more than common words and a
+    compound's parts. `phrases` (per section, sequences of exact forms) are marked only where
+    their words stand in order, and a sentence holding one comes before any without. The title
+    is used only when no sentence of the question or answer matches; with no match at all, the
+    question's opening is returned unmarked so every hit shows some text.
     """
-    candidates: list[tuple[int, int, str, int, int, list[tuple[int, int]]]] = []
+    weights = weights or {}
+    candidates: list[tuple[float, int, str, int, int, list[tuple[int, int]]]] = []
     order = 0
     for section in ("question", "answer"):
         text = sections.get(section)
-        spans = match_spans(text or "", terms.get(section, set()))
-        if not text or not spans:
+        if not text:
             continue
+        found = _weighted_spans(text, terms.get(section, set()), weights, (phrases or {}).get(section, []))
+        if not found:
+            continue
+        spans = _merged([(start, end) for start, end, _, _ in found])
         starts, ends = [s for s, _ in spans], [e for _, e in spans]
+        found_starts = [start for start, _, _, _ in found]
         for start, end in _sentences(text, spans[-1][1]):
             # The spans are sorted and disjoint, so those inside a sentence are a slice of them.
             inside = spans[bisect_left(starts, start):bisect_right(ends, end)]
             if not inside:
                 continue
-            distinct = len({text[s:e].lower() for s, e in inside})
+            best: dict[str, float] = {}
+            for _, word_end, key, weight in found[bisect_left(found_starts, start):]:
+                if word_end > end:
+                    break
+                best[key] = max(weight, best.get(key, 0.0))
             order += 1
-            candidates.append((distinct * 10 + min(len(inside), 9), -order, section, start, end, inside))
+            candidates.append((sum(best.values()) + min(len(inside), 9) / 100, -order, section, start, end, inside))
     if candidates:
         candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
         passages = []
@@ -198,7 +223,8 @@ def best_passages(
             passages.append(passage)
         return passages
     title = sections.get("title") or ""
-    title_spans = match_spans(title, terms.get("title", set()))
+    title_spans = _merged([(start, end) for start, end, _, _ in _weighted_spans(
+        title, terms.get("title", set()), weights, (phrases or {}).get("title", []))])
     if title_spans:
         return [Passage("title", title, tuple(title_spans))]
     question = sections.get("question") or sections.get("answer") or ""
@@ -206,6 +232,44 @@ def best_passages(
     for start, end in _sentences(question):
         return [_window(section, question, start, end, [])]
     return []
+
+
+PHRASE_WEIGHT = 10.0
+"""How much more a "quoted phrase" found in a sentence counts than its words would one by one:
+a passage holding the phrase comes first."""
+
+
+def _weighted_spans(text: str, terms: set[str], weights: dict[str, float], phrases: list[tuple[str, ...]]
+                    ) -> list[tuple[int, int, str, float]]:
+    """The marked words and phrases of `text` as (start, end, what it matched, weight), sorted by
+    start: a word by its weightiest term, a phrase by the phrase."""
+    found = []
+    for start, end, word, whole in marked_words(text, terms):
+        matched = [term for term in word_terms(word, whole) if term in terms]
+        key = max(matched, key=lambda term: weights.get(term, 1.0))
+        found.append((start, end, key, weights.get(key, 1.0)))
+    for phrase in phrases:
+        weight = PHRASE_WEIGHT * sum(weights.get(stem(word), 1.0) for word in phrase)
+        found.extend((start, end, " ".join(phrase), weight) for start, end in phrase_spans(text, phrase))
+    found.sort()
+    return found
+
+
+def phrase_spans(text: str, phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the words of `phrase` (exact forms: lower-case, folded) stand in `text` one after the
+    other, as the index's phrase search finds them (only punctuation or spaces between)."""
+    folded = _fold_in_place(text)
+    if folded is None:
+        folded = fold(text.lower())
+        if len(folded) != len(text):  # offsets would not fit the text: mark nothing rather than wrongly
+            return []
+    return [match.span() for match in _phrase_re(phrase).finditer(folded)]
+
+
+@lru_cache(maxsize=256)
+def _phrase_re(phrase: tuple[str, ...]) -> re.Pattern[str]:
+    words = r"[^\w]+".join(re.escape(word) for word in phrase)
+    return re.compile(rf"(?<![^\W_]){words}(?![^\W_])")
 
 
 def _sentences(text: str, last: int | None = None) -> Iterator[tuple[int, int]]:

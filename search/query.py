@@ -44,6 +44,9 @@ RELATED_FORMS_WEIGHT = 0.5
 """Boost of another form of a query word's family ("terugkeer" for "teruggekeerde"): less than the
 word's own stem, so the typed form ranks first."""
 
+_KIND_WEIGHTS = {"part": COMPOUND_PARTS_WEIGHT, "related": RELATED_FORMS_WEIGHT}
+"""A term's weight by its kind (see `Alternatives`), for choosing passages as for ranking."""
+
 JOINED_WORDS_MAX = 3
 """Up to this many adjacent query words are also searched as one word ("fact checking fonds")."""
 
@@ -79,6 +82,12 @@ class ParsedQuery:
     words: dict[str, list[wq.Query]] = field(default_factory=dict)
     """Each word searched as text (see `word_lexemes`), as typed, with the queries that find it
     (one per occurrence: "titel:fiets fiets" searches it in the title and everywhere)."""
+    term_weights: dict[str, float] = field(default_factory=dict)
+    """How much a highlighted term counts when passages are chosen, relative to a word's own stem:
+    a compound's part or a related form less, a word joined from query words more."""
+    phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    """Per field, the "quoted phrases" of several words, as their exact forms: marked only where
+    the words stand in that order, not one by one."""
 
 
 # --- lexing ----------------------------------------------------------------------------------------
@@ -251,7 +260,8 @@ def parse_query(text: str, field_weights: dict[str, float] | None = None) -> Par
             f"The query '{text}' has only stop words (de, het, van, ...); put them in quotes to "
             'search for them as a phrase, e.g. "van de".'
         )
-    return ParsedQuery(compiled, compiler.highlight, compiler.scored, compiler.all_words, compiler.words)
+    return ParsedQuery(compiled, compiler.highlight, compiler.scored, compiler.all_words, compiler.words,
+                       compiler.term_weights, compiler.phrases)
 
 
 class _Compiler:
@@ -261,6 +271,8 @@ class _Compiler:
         self.scored = False
         self.all_words: wq.Query | None = None
         self.words: dict[str, list[wq.Query]] = {}
+        self.term_weights: dict[str, float] = {}
+        self.phrases: dict[str, list[tuple[str, ...]]] = {}
         self._negated = 0
 
     def node(self, node: _Node) -> wq.Query | None:
@@ -370,10 +382,7 @@ class _Compiler:
             clauses.append(_boosted(q, self.weights.get(fieldname, 1.0) * max(joins, 1)))
             if not self._negated:
                 self.scored = True
-                self.highlight.setdefault(fieldname, set()).update(
-                    term for terms in positions if exact or not _is_stop_position(terms)
-                    for term, _ in terms
-                )
+                self.mark(fieldname, positions, exact, max(joins, 1))
         if not node.field and not exact and clauses and not joins:
             names = _name_terms(node.text)
             for fieldname in NAME_FIELDS:
@@ -385,6 +394,19 @@ class _Compiler:
         if query is not None and node.kind == "word" and not self._negated and not joins:
             self.words.setdefault(node.text, []).append(query)
         return query
+
+    def mark(self, fieldname: str, positions: list[Alternatives], exact: bool, joins: int) -> None:
+        """Record what to highlight for a searched word or phrase, and how much each term counts."""
+        if exact and len(positions) > 1:
+            sequence = tuple(terms[0][0][len(EXACT_PREFIX):] for terms in positions)
+            self.phrases.setdefault(fieldname, []).append(sequence)
+            return
+        for terms in positions:
+            if exact or not _is_stop_position(terms):
+                for term, kind in terms:
+                    self.highlight.setdefault(fieldname, set()).add(term)
+                    weight = _KIND_WEIGHTS.get(kind, 1.0) * joins
+                    self.term_weights[term] = max(weight, self.term_weights.get(term, 0.0))
 
     def filter(self, node: _Node) -> wq.Query:
         return filter_query(node.field or "", node.text, phrase=node.kind == "phrase")

@@ -254,8 +254,8 @@ class Searcher:
             top = self._ranked(scorer, matches, total, parsed.all_words, offset + limit, group)
         else:
             top = self._by_date(matches, total, offset + limit, group, newest_first=sort == "-date")
-        terms = parsed.highlight if highlight else None
-        hits = [self._hit(docnum, score, terms, group) for docnum, score in top[offset:offset + limit]]
+        marking = self._marking(parsed) if highlight and top[offset:offset + limit] else None
+        hits = [self._hit(docnum, score, marking, group) for docnum, score in top[offset:offset + limit]]
         return Results(
             query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
             suggestion=self._suggestion(query, parsed, scorer),
@@ -345,8 +345,18 @@ class Searcher:
         keys = self._question_keys()
         return len({keys[docnum] for docnum in docnums})
 
-    def _hit(self, docnum: int, score: float, terms: dict[str, set[str]] | None, group: bool) -> Hit:
-        hit = _hit(self._searcher.stored_fields(docnum), score, terms)
+    def _marking(self, parsed: ParsedQuery) -> Marking:
+        """What the passages of a query's hits mark, each term weighted by its kind (see
+        `ParsedQuery.term_weights`) times its rarity in the texts, so decisive words choose."""
+        count = max(self._searcher.doc_count_all(), 1)
+        weights = {}
+        for term, weight in parsed.term_weights.items():
+            frequency = sum(self._searcher.doc_frequency(field, term) for field in TEXT_FIELDS)
+            weights[term] = weight * (math.log(count / (frequency + 1)) + 1)
+        return Marking(parsed.highlight, weights, parsed.phrases)
+
+    def _hit(self, docnum: int, score: float, marking: Marking | None, group: bool) -> Hit:
+        hit = _hit(self._searcher.stored_fields(docnum), score, marking)
         if not group:
             return hit
         copies = self._copies(self._question_keys()[docnum])
@@ -452,7 +462,7 @@ class Searcher:
             matched = {text.decode("utf-8") if isinstance(text, bytes) else text for _, text in whoosh_hit.matched_terms()}
             shared = [key for key in terms if key.term in matched]
             shared_stems = {key.term for key in shared}
-            hit = _hit(whoosh_hit.fields(), whoosh_hit.score, {field: shared_stems for field in TEXT_FIELDS})
+            hit = _hit(whoosh_hit.fields(), whoosh_hit.score, Marking({field: shared_stems for field in TEXT_FIELDS}))
             hits.append(dataclasses.replace(hit, shared_terms=tuple(key.word for key in shared)))
         # Counting every match would cost more than finding the best: the total is what is shown.
         return Results(query=doc_id, total=len(hits), page=1, limit=limit, hits=tuple(hits))
@@ -523,11 +533,21 @@ def _column_counts(reader: Any, column: str, docnums: list[int]) -> dict[Any, in
     return dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
 
 
-def _hit(stored: dict[str, Any], score: float, terms: dict[str, set[str]] | None) -> Hit:
-    """A Hit from stored fields, with passages marking `terms` (none when `terms` is None)."""
+@dataclass(frozen=True)
+class Marking:
+    """What a hit's passages mark: the terms per section, their weights, the phrases per section."""
+
+    terms: dict[str, set[str]]
+    weights: dict[str, float] = dataclasses.field(default_factory=dict)
+    phrases: dict[str, list[tuple[str, ...]]] = dataclasses.field(default_factory=dict)
+
+
+def _hit(stored: dict[str, Any], score: float, marking: Marking | None) -> Hit:
+    """A Hit from stored fields, with passages showing `marking` (none when it is None)."""
     document = stored_document(stored)
-    passages = [] if terms is None else best_passages(
-        {"title": document.title, "question": document.question, "answer": document.answer}, terms
+    passages = [] if marking is None else best_passages(
+        {"title": document.title, "question": document.question, "answer": document.answer}, marking.terms,
+        weights=marking.weights, phrases=marking.phrases,
     )
     return Hit(
         id=document.id,

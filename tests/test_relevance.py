@@ -32,9 +32,12 @@ RECORDS = [
                                      "vaccinatie tegen mazelen? Overweegt u een verplichte vaccinatie?"},
     {"id": "vaccineren", "question": "Apothekers willen zelf vaccineren.\nMogen apothekers in andere lidstaten "
                                      "vaccineren tegen griep? Wanneer mogen zij dat hier?"},
-    {"id": "bodycam", "question": "Camera's op het uniform van de politie.\nDe politie van Antwerpen test de "
-                                  "body-cam. Welke resultaten gaf de test? De camera registreert het beeld "
-                                  "van de interventie, ook de camera van de politiewagen."},
+    {"id": "bodycam", "question": "Camera's op het uniform van de politie.\nDe politie registreert elke "
+                                  "interventie met een camera in de wagen. Antwerpen test de body-cam. Welke "
+                                  "resultaten gaf de test?"},
+    {"id": "agenda", "question": "De digitale agenda van de regering.\nWelke punten staan op de agenda van de "
+                                 "volgende Ministerraad? Hoeveel digitale loketten zijn er? Wanneer wordt de "
+                                 "digitale agenda geëvalueerd?"},
 ]
 
 
@@ -89,3 +92,30 @@ def test_a_word_finds_its_family_but_ranks_its_own_form_first(untitled_index: Pa
         assert [hit.id for hit in searcher.search("vaccinatie").hits] == ["vaccinatie", "vaccineren"]
         # A quoted phrase keeps the exact form.
         assert [hit.id for hit in searcher.search('"vaccinatie"').hits] == ["vaccinatie"]
+
+
+def marked(passage) -> list[str]:
+    return [passage.text[start:end] for start, end in passage.highlights]
+
+
+def test_passages_show_the_decisive_words_first(untitled_index: Path):
+    # The sentence with "politie" and "interventie" holds more of the query's words, but the
+    # hit was found through the rare "body-cam": that sentence comes first.
+    with Searcher(untitled_index) as searcher:
+        hit = searcher.search("body cam politie interventie").hits[0]
+    assert hit.id == "bodycam"
+    assert marked(hit.passages[0]) == ["body-cam"]
+    assert marked(hit.passages[1]) == ["politie", "interventie"]
+
+
+def test_a_quoted_phrase_is_marked_only_where_it_stands_whole(untitled_index: Path):
+    with Searcher(untitled_index) as searcher:
+        hit = searcher.search('"digitale agenda"').hits[0]
+    assert hit.id == "agenda"
+    assert [marked(passage) for passage in hit.passages] == [["digitale agenda"], ["digitale agenda"]]
+    # With a free word beside it, the free word is marked wherever it stands.
+    with Searcher(untitled_index) as searcher:
+        hit = searcher.search('"digitale agenda" loketten').hits[0]
+    assert [marked(passage) for passage in hit.passages][:2] == [["digitale agenda"], ["digitale agenda"]]
+    assert ["digitale", "loketten"] not in [marked(passage) for passage in hit.passages]
+    assert ["loketten"] in [marked(passage) for passage in hit.passages]
