@@ -104,7 +104,8 @@ def test_field_filters(searcher: Searcher):
     assert set(ids(searcher.search("van:grosemans", limit=20))) == {FLEMISH_ID, "kamer-2017-192262"}
     assert ids(searcher.search("nr:385")) == [FLEMISH_ID]
     assert ids(searcher.search('thema:"onderwijs en vorming"')) == [FLEMISH_ID]
-    assert all(h.theme == "Vervoerbeleid" for h in searcher.search("thema:vervoerbeleid", limit=50).hits)
+    transport = searcher.search("thema:vervoerbeleid", limit=50)
+    assert transport.total == 7 and {h.theme for h in transport.hits} == {"Vervoerbeleid"}
     justice = searcher.search("minister:justitie", limit=50)
     assert justice.total > 0 and all("Justitie" in h.minister for h in justice.hits)
 
@@ -112,6 +113,7 @@ def test_field_filters(searcher: Searcher):
 def test_filter_only_query_lists_newest_first(searcher: Searcher):
     hits = searcher.search("minister:mobiliteit", limit=50).hits
     dates = [h.date for h in hits]
+    assert len(set(dates)) > 1
     assert dates == sorted(dates, reverse=True)
     assert all(h.score == 0.0 for h in hits)
 
@@ -163,7 +165,9 @@ def test_highlighting_is_stem_and_diacritic_aware(searcher: Searcher):
 
 
 def test_highlight_offsets_point_at_matched_words(searcher: Searcher):
-    for hit in searcher.search("treinen vertraging", limit=10).hits:
+    hits = searcher.search("treinen vertraging", limit=10).hits
+    assert hits and all(p.highlights for hit in hits for p in hit.passages)
+    for hit in hits:
         for passage in hit.passages:
             for start, end in passage.highlights:
                 word = passage.text[start:end].lower()
@@ -171,8 +175,11 @@ def test_highlight_offsets_point_at_matched_words(searcher: Searcher):
 
 
 def test_excluded_words_are_not_highlighted(searcher: Searcher):
-    for hit in searcher.search("trein -vertraging", limit=10).hits:
-        assert all(not w.lower().startswith("vertraging") for p in hit.passages for w in marked(p))
+    # Excluded from the title only, so the word is still in the passages shown.
+    passages = [p for hit in searcher.search("trein -titel:vertraging", limit=10).hits for p in hit.passages]
+    assert any("vertraging" in p.text for p in passages)
+    assert [w for p in passages for w in marked(p) if w.lower().startswith("vertraging")] == []
+    assert any(w.lower().startswith("trein") for p in passages for w in marked(p))
 
 
 def test_hit_without_text_match_shows_the_question_opening(searcher: Searcher):
@@ -208,8 +215,11 @@ def test_json_contract(searcher: Searcher):
         assert passage["section"] in ("title", "question", "answer")
         for start, end in passage["highlights"]:
             assert 0 <= start < end <= len(passage["text"])
-    unanswered = [h for h in data["hits"] if h["theme"] is None]
-    assert all(h["theme"] is None for h in unanswered)
+
+def test_json_gives_absent_values_as_null(searcher: Searcher):
+    data = json.loads(json.dumps(searcher.search("vertraging", limit=10).to_dict()))
+    [hit] = [h for h in data["hits"] if h["id"] == "kamer/kamer-2017-184523"]
+    assert (hit["theme"], hit["number"]) == (None, "184523")
 
 
 @pytest.mark.parametrize(
@@ -416,7 +426,7 @@ def test_deeply_nested_brackets_are_refused(searcher: Searcher):
 
 @pytest.mark.parametrize("query", [
     "fietsen ongevallen", "trein vertraging reizigers", "kinderopvang", "leerkrachten digitale competenties",
-    "+trein vertraging", "trein -vertraging", "fiets OR trein", "thema:mobiliteit trein", '"de trein"',
+    "+trein vertraging", "trein -fietsen", "fiets OR trein", "thema:vervoerbeleid trein", '"de trein"',
 ])
 @pytest.mark.parametrize("group", [True, False])
 def test_every_page_is_a_slice_of_the_ranking_of_all_matches(fixture_index: Path, query: str, group: bool):
@@ -431,15 +441,20 @@ def test_every_page_is_a_slice_of_the_ranking_of_all_matches(fixture_index: Path
     with store.current_generation(fixture_index).open().searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1)) as plain:
         options = {"collapse": sorting.FieldFacet("question_key"), "collapse_limit": 1} if group else {}
         everything = plain.search(parse_query(query).query, limit=None, **options)
-        expected = [(hit["id"], round(hit.score, 4)) for hit in everything]
+        expected = [(hit["id"], hit.score) for hit in everything]
+    assert expected  # the comparison means nothing for a query that matches no document
     with Searcher(fixture_index) as searcher:
         for limit in (1, 3, 10):
             shown = []
             for page in range(1, len(expected) // limit + 2):
                 results = searcher.search(query, limit=limit, page=page, group=group, highlight=False)
                 assert results.total == len(expected)
-                shown += [(hit.id, round(hit.score, 4)) for hit in results.hits]
-            assert shown == expected
+                shown += [(hit.id, hit.score) for hit in results.hits]
+            assert [doc_id for doc_id, _ in shown] == [doc_id for doc_id, _ in expected]
+            # Whoosh adds 1 for an excluded word (its InverseMatcher weighs 1) and for a filter (its
+            # ListMatcher takes a constant score of 0.0 for none, so 1); Searcher adds nothing.
+            offset = 1.0 if "-" in query or ":" in query else 0.0
+            assert [round(score + offset, 4) for _, score in shown] == [round(score, 4) for _, score in expected]
 
 
 def test_an_index_of_an_empty_corpus_answers_every_query_with_nothing(tmp_path: Path):
