@@ -128,10 +128,12 @@ class _NoBar:
 @click.option("--answered/--unanswered", default=None, help="Only answered, or only unanswered, questions.")
 @click.option("--facets", is_flag=True, help="Also count all matches per theme, minister, questioner and year.")
 @click.option("--no-group", "no_group", is_flag=True, help="Show each copy of a question sent to several ministers.")
+@click.option("--strict", is_flag=True,
+              help="Unmatched brackets and quotes, and wildcards, are errors (by default read as plain text).")
 @json_option
 def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: str, theme: str | None,
            minister: str | None, questioner: str | None, date_from: str | None, date_to: str | None,
-           answered: bool | None, facets: bool, no_group: bool, as_json: bool) -> None:
+           answered: bool | None, facets: bool, no_group: bool, strict: bool, as_json: bool) -> None:
     """Search the index. QUERY is one or more words; see the README for the full syntax:
 
     \b
@@ -147,7 +149,7 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
         results = searcher.search(
             " ".join(query), limit=limit, page=page, sort=sort, facets=facets, group=not no_group,  # type: ignore[arg-type]
             theme=theme, minister=minister, questioner=questioner, date_from=date_from, date_to=date_to,
-            answered=answered,
+            answered=answered, strict=strict,
         )
     if as_json:
         _print_json(results.to_dict())

@@ -92,6 +92,8 @@ class Results:
     (each copy of a grouped question counts)."""
     sort: str = "relevance"
     """The order used: a query of filters only is sorted "-date" even when "relevance" was asked."""
+    notice: str | None = None
+    """One line on how the query was read, when not as typed (see `ParsedQuery.notice`)."""
 
     @property
     def pages(self) -> int:
@@ -106,6 +108,7 @@ class Results:
             "limit": self.limit,
             "sort": self.sort,
             "suggestion": self.suggestion,
+            "notice": self.notice,
             **({"facets": self.facets} if self.facets is not None else {}),
             "hits": [hit.to_dict() for hit in self.hits],
         }
@@ -216,6 +219,7 @@ class Searcher:
         date_from: str | dt.date | None = None,
         date_to: str | dt.date | None = None,
         answered: bool | None = None,
+        strict: bool = False,
     ) -> Results:
         """Run `query` (Vraagbaak's query syntax) and return page `page` of `limit` hits.
 
@@ -224,7 +228,8 @@ class Searcher:
         year over all matching documents. `group` shows a question sent to several ministers once,
         with the others in `Hit.also_asked`. `highlight=False` leaves out the passages (faster, for
         callers that show none). The filters are equivalent to the query syntax (see `Filters`).
-        Hits sorted by date have score 0. Raises QuerySyntaxError (a VraagbaakError) for a
+        Hits sorted by date have score 0. Unmatched brackets and quotes are read as plain
+        characters (`Results.notice` says so); `strict=True` makes them errors. Raises QuerySyntaxError (a VraagbaakError) for a
         malformed query, ValueError for a limit, page or sort out of range.
         """
         if not 1 <= limit <= MAX_LIMIT:
@@ -235,7 +240,7 @@ class Searcher:
             raise ValueError(f"sort must be one of {', '.join(SORT_ORDERS)}, not {sort!r}")
         filters = Filters(theme, minister, questioner, date_from, date_to, answered).queries(self._is_facet_value)
         if query.strip() or not filters:
-            parsed = parse_query(query, self.field_weights)
+            parsed = parse_query(query, self.field_weights, strict=strict)
         else:
             parsed = ParsedQuery(wq.Every(), scored=False)
         whoosh_query = wq.And([parsed.query] + [wq.ConstantScoreQuery(f, 0.0) for f in filters]) if filters else parsed.query
@@ -252,7 +257,7 @@ class Searcher:
             hits = [self._hit(docnum, score, terms, group) for docnum, score in top[offset:offset + limit]]
             return Results(
                 query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
-                suggestion=self._suggestion(query, parsed, scorer),
+                suggestion=self._suggestion(query, parsed, scorer), notice=parsed.notice,
             )
         facet_counts = {name: _count(column) for name, column in FACET_COLUMNS.items()} if facets else {}
         if group:
@@ -272,7 +277,7 @@ class Searcher:
             results = self._searcher.search(whoosh_query, limit=1, groupedby=facet_counts)
         return Results(
             query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
-            suggestion=self._suggestion(query, parsed, scorer),
+            suggestion=self._suggestion(query, parsed, scorer), notice=parsed.notice,
             facets={name: _facet_counts(results.groups(name)) for name in FACET_COLUMNS} if facets else None,
         )
 

@@ -109,13 +109,40 @@ def test_search_no_results(runner: CliRunner, fixture_index: Path):
     assert result.output == "No results for 'xylofoonbouwer'.\n"
 
 
-@pytest.mark.parametrize("query", ['"open quote', "trein AND", "(trein", "foo:bar", "datum:morgen"])
+@pytest.mark.parametrize("query", ["thema:", "+", "trein AND", "foo:bar", "datum:morgen"])
 def test_bad_query_is_one_line_and_exit_code_two(runner: CliRunner, fixture_index: Path, query: str):
     result = runner.invoke(main, ["search", query, "--index-dir", str(fixture_index)])
     assert result.exit_code == 2
     assert result.output.startswith("Error: ")
     assert result.output.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+def test_pasted_text_with_an_unmatched_bracket_is_searched_with_a_notice(runner: CliRunner, fixture_index: Path):
+    args = ["search", "vertraging (zie bijlage", "--index-dir", str(fixture_index), "--limit", "1"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == [
+        "8 results for 'vertraging (zie bijlage' (page 1 of 8)",
+        "Note: Unmatched '(' read as plain text.",
+    ]
+    data = json.loads(runner.invoke(main, args + ["--json"]).output)
+    assert (data["total"], data["notice"]) == (8, "Unmatched '(' read as plain text.")
+    strict = runner.invoke(main, args + ["--strict"])
+    assert (strict.exit_code, strict.output) == (2, "Error: Missing ')' in query.\n")
+
+
+def test_a_search_by_filters_only_has_no_empty_query_in_its_summary(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["search", "--minister", "mobiliteit", "--index-dir", str(fixture_index), "--limit", "1"])
+    assert (result.exit_code, result.output.splitlines()[0]) == (0, "7 results (page 1 of 7)")
+    none = runner.invoke(main, ["search", "--minister", "mobiliteit", "--from", "2030", "--index-dir", str(fixture_index)])
+    assert (none.exit_code, none.output) == (0, "No results.\n")
+
+
+def test_a_long_query_is_shortened_in_the_summary_line(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["search", "vertraging " * 500, "--index-dir", str(fixture_index), "--limit", "1"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == [f"7 results for '{'vertraging ' * 7}ver…' (page 1 of 7)", ""]
 
 
 def test_search_without_index_says_how_to_build_one(runner: CliRunner, tmp_path: Path):

@@ -237,12 +237,78 @@ def test_json_gives_absent_values_as_null(searcher: Searcher):
         ("thema:(a OR b)", "groups are not supported"),
         ("de het", "only stop words"),
         ("   ", "empty"),
+        ("trein*", "Wildcards are not supported: 'trein*'"),
+        ("a () b", "Empty brackets '()'"),
     ],
 )
-def test_malformed_queries_raise_one_line_errors(searcher: Searcher, query: str, message: str):
-    with pytest.raises(QuerySyntaxError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
-        searcher.search(query)
+def test_malformed_queries_raise_one_line_errors_in_strict_mode(searcher: Searcher, query: str, message: str):
+    with pytest.raises(QuerySyntaxError, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")) as info:
+        searcher.search(query, strict=True)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "query, same_as, notice",
+    [
+        ('"digitale competenties', "digitale competenties", "Unmatched '\"' read as plain text."),
+        ("(trein", "trein", "Unmatched '(' read as plain text."),
+        ("trein)", "trein", "Unmatched ')' read as plain text."),
+        ("zie (bijlage vertraging) trein) en (", "zie (bijlage vertraging) trein en",
+         "Unmatched ')' and '(' read as plain text."),
+        ("trein () vertraging", "trein vertraging", "Empty brackets '()' read as plain text."),
+        ('thema:"vervoerbeleid trein', "thema:vervoerbeleid trein", "Unmatched '\"' read as plain text."),
+        ("trein*", "trein", "'*' is not a wildcard: searched trein, which finds other forms of the word too."),
+    ],
+)
+def test_unmatched_brackets_and_quotes_are_plain_text_with_a_notice(searcher: Searcher, query: str, same_as: str,
+                                                                    notice: str):
+    results = searcher.search(query, limit=50)
+    expected = searcher.search(same_as, limit=50)
+    assert results.total > 0
+    assert [(h.id, h.score) for h in results.hits] == [(h.id, h.score) for h in expected.hits]
+    assert (results.notice, expected.notice) == (notice, None)
+    assert results.to_dict()["notice"] == notice
+
+
+@pytest.mark.parametrize("query, field", [
+    ("thema:", "thema:"), ("trein minister: weyts", "minister:"), ("nr:", "nr:"), ('van:""', "van:"),
+    ("(datum:) trein", "datum:"), ("Titel: trein", "Titel:"),
+])
+def test_a_field_without_value_is_an_error_naming_the_field(searcher: Searcher, query: str, field: str):
+    with pytest.raises(QuerySyntaxError, match=f"^'{field}' has no value; write it right after the colon"):
+        searcher.search(query)
+
+
+def test_a_word_with_a_colon_that_is_no_field_is_a_word(searcher: Searcher):
+    assert searcher.search("Opmerking: trein").total == searcher.search("opmerking trein").total > 0
+
+
+@pytest.mark.parametrize("query, message", [
+    ("+", "The query '+' has no word to search for: '+' goes right before a word that must occur (+fietsen)."),
+    ("-", "The query '-' has no word to search for: '-' goes right before a word to leave out (-trein)."),
+    ("*", "The query '*' has no word to search for: '*' is not a wildcard (a word finds its other forms by itself)."),
+    ("\\", "The query '\\' has no word to search for: '\\' escapes nothing (put text in quotes to search it as written)."),
+    (")", "The query ')' has no word to search for: brackets group words: (trein OR bus)."),
+    ("?!", "The query '?!' has no word to search for."),
+])
+def test_a_query_of_symbols_only_says_what_the_symbols_are_for(searcher: Searcher, query: str, message: str):
+    with pytest.raises(QuerySyntaxError) as info:
+        searcher.search(query)
+    assert str(info.value) == message
+
+
+def test_an_error_repeats_at_most_the_start_of_a_long_query(searcher: Searcher):
+    with pytest.raises(QuerySyntaxError) as info:
+        searcher.search("de " * 2000)
+    assert str(info.value).startswith("The query '" + "de " * 19 + "de…' has only stop words")
+
+
+def test_a_long_query_gets_no_spelling_suggestion(searcher: Searcher):
+    assert searcher.search("leerkrachtn").suggestion == "leerkrachten"
+    pasted = "leerkrachtn " + "trein vertraging " * 300
+    results = searcher.search(pasted)
+    assert results.total > 0
+    assert results.suggestion is None
 
 
 def test_document_by_id(searcher: Searcher):
