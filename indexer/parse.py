@@ -217,7 +217,9 @@ def _parse_jsonl(source: SourceFile, data: bytes) -> tuple[list[Document], list[
         except UnicodeDecodeError:
             problems.append(Problem(path, "line is not valid UTF-8", number))
         except json.JSONDecodeError as err:
-            problems.append(Problem(path, f"invalid JSON: {err.msg} at column {err.colno}", number))
+            # Some of json's messages end in "at" ("Unterminated string starting at"), others do not.
+            at = "" if err.msg.endswith(" at") else " at"
+            problems.append(Problem(path, f"invalid JSON: {err.msg}{at} column {err.colno}", number))
         except DocumentParseError as err:
             problems.append(Problem(path, err.reason, number))
     if not documents and not problems:
