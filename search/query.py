@@ -505,12 +505,27 @@ class Filters:
             elif value:
                 queries.append(filter_query(name, value))
         if self.date_from or self.date_to:
-            low = self.date_from.isoformat() if isinstance(self.date_from, dt.date) else (self.date_from or "")
-            high = self.date_to.isoformat() if isinstance(self.date_to, dt.date) else (self.date_to or "")
+            low, high = _option_date("--from", self.date_from), _option_date("--to", self.date_to)
+            if low and high and _date_bounds(low)[0] > _date_bounds(high)[1]:
+                raise QuerySyntaxError(f"--to {high} is before --from {low}.")
             queries.append(filter_query("date", f"{low}..{high}"))
         if self.answered is not None:
             queries.append(filter_query("answered", "ja" if self.answered else "nee"))
         return queries
+
+
+def _option_date(option: str, value: str | dt.date | None) -> str:
+    """A date given as `date_from` or `date_to` (the CLI's --from, --to), as the query syntax
+    writes it; a malformed one is an error naming the option, not the range it would make."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not value:
+        return ""
+    try:
+        _date_bounds(value)
+    except ValueError:
+        raise QuerySyntaxError(f"Cannot read the {option} date '{value}'; use 2024, 2024-04 or 2024-04-26.") from None
+    return value.strip()
 
 
 def _only_filters(node: _Node) -> bool:

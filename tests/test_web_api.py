@@ -178,6 +178,11 @@ def test_bad_parameters_are_422_naming_the_parameter(client: TestClient, url: st
     assert response.json()["error"].startswith(f"{parameter}: ")
 
 
+def test_a_date_of_the_right_shape_that_is_no_date_is_422_quoting_it(client: TestClient):
+    response = client.get("/api/search?q=trein&to=2024-02-30")
+    assert response.json() == {"error": "to: '2024-02-30' is not a date; use 2024, 2024-04 or 2024-04-26"}
+
+
 def test_missing_index_is_503_until_one_is_built(tmp_path: Path):
     with TestClient(create_app(tmp_path / "ix", refresh_seconds=0)) as client:
         for url in ("/healthz", "/api/search?q=trein", "/api/stats"):

@@ -113,7 +113,9 @@ def search_params(
         try:  # the right shape can still be no date (2024-13): that is a bad parameter too
             Filters(date_from=value).queries()
         except QuerySyntaxError as err:
-            raise RequestValidationError([{"loc": ("query", name), "msg": str(err), "type": "value_error"}]) from err
+            # Not the library's message, which names the command's option (--from).
+            message = f"'{value}' is not a date; use 2024, 2024-04 or 2024-04-26"
+            raise RequestValidationError([{"loc": ("query", name), "msg": message, "type": "value_error"}]) from err
     return SearchParams(q, page, limit, thema, minister, van, date_from, date_to, answered, sort, facets, group)
 
 
