@@ -120,7 +120,8 @@ def mark_passage(passage: Passage, mark: Style) -> str:
 
 def _meta_line(number: str | None, date: str | None, questioner: str | None, minister: str | None,
                theme: str | None) -> str:
-    people = " → ".join(p for p in (questioner, minister) if p)
+    # The arrow stays when a side is missing: "→ Ben Weyts" is the minister, not the questioner.
+    people = f"{questioner or ''} → {minister or ''}".strip() if questioner or minister else ""
     parts = [f"nr. {number}" if number else None, date, people or None, theme]
     return " · ".join(p for p in parts if p)
 

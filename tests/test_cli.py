@@ -181,6 +181,20 @@ def test_show_unanswered_and_json(runner: CliRunner, fixture_index: Path):
     assert data["extra"]["pdf link"].startswith("https://docs.vlaamsparlement.be")
 
 
+def test_show_and_search_keep_the_arrow_when_the_questioner_or_minister_is_missing(runner: CliRunner, tmp_path: Path):
+    records = tmp_path / "records.jsonl"
+    records.write_text(
+        '{"id": "a", "number": "7", "date": "2024-05-03", "minister": "Ben Weyts", "question": "Hoeveel fietsen?"}\n'
+        '{"id": "b", "questioner": "Jan Peeters", "question": "Hoeveel fietsen?"}\n', encoding="utf-8",
+    )
+    assert runner.invoke(main, ["index", str(records), "--index-dir", str(tmp_path / "ix")]).exit_code == 0
+    shown = runner.invoke(main, ["show", "a", "--index-dir", str(tmp_path / "ix")])
+    assert shown.output.splitlines()[1] == "nr. 7 · 2024-05-03 · → Ben Weyts"
+    found = runner.invoke(main, ["search", "fietsen", "--no-group", "--index-dir", str(tmp_path / "ix")]).output
+    assert "   nr. 7 · 2024-05-03 · → Ben Weyts" in found.splitlines()
+    assert "   Jan Peeters →" in found.splitlines()
+
+
 def test_show_unknown_id(runner: CliRunner, fixture_index: Path):
     result = runner.invoke(main, ["show", "nope", "--index-dir", str(fixture_index)])
     assert result.exit_code == 1

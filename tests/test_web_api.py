@@ -264,6 +264,15 @@ def test_marks_follow_the_passage_highlights(client: TestClient, fixture_index: 
     assert passage["text"][start:end] == "kopiëren"
 
 
+def test_a_hit_without_questioner_keeps_the_arrow_before_the_minister(tmp_path: Path):
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"id": "a", "minister": "Ben Weyts", "question": "Hoeveel fietsen?"}\n', encoding="utf-8")
+    build_index([records], tmp_path / "ix")
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        assert "<span>→ Ben Weyts</span>" in client.get("/", params={"q": "fietsen"}).text
+        assert "<span>→ Ben Weyts</span>" in client.get("/documents/a").text
+
+
 def test_questions_sent_to_several_ministers_show_ook_gesteld_aan(client: TestClient):
     html = client.get("/", params={"q": "verkrachting"}).text
     assert "ook gesteld aan:" in html
