@@ -88,6 +88,7 @@ def build_index(
     progress: ProgressCallback | None = None,
     lock_timeout: float = 30.0,
     processes: int = 2,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Bring the index in `index_dir` up to date with the files under `sources`.
 
@@ -95,7 +96,8 @@ def build_index(
     are removed. `rebuild=True` builds from scratch, as does a change of analysis chain or schema.
     A document id found in several files is taken from the first (in the order of `sources`, then
     by path); the others are reported. Raises IndexLocked when another build holds the index for
-    longer than `lock_timeout` seconds, IndexProblem when the index cannot be written (the previous
+    longer than `lock_timeout` seconds (calling `waiting(holder)`, "process 1234", once before it
+    waits), IndexProblem when the index cannot be written (the previous
     index is then unchanged). With `processes=2` (the default) on a machine with two cores or more,
     a build from scratch of `PARALLEL_MIN_BYTES` or more indexes the first half or so of the
     documents in a second process; searches find and rank the same as in an index one process
@@ -114,7 +116,7 @@ def build_index(
         root.mkdir(exist_ok=True)
     except OSError as err:
         raise IndexProblem(f"Cannot create the index in '{root}': {err.strerror or err}.") from err
-    with store.write_lock(root, timeout=lock_timeout), without_cyclic_gc():
+    with store.write_lock(root, timeout=lock_timeout, waiting=waiting), without_cyclic_gc():
         previous, reason = _previous_generation(root, rebuild)
         files, problems = discover(sources)
         build = _Build(root, previous, progress, parallel=processes > 1 and (os.cpu_count() or 1) > 1)

@@ -233,11 +233,12 @@ if hasattr(os, "register_at_fork"):
 
 
 @contextlib.contextmanager
-def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
+def write_lock(index_dir: Path, timeout: float = 30.0, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the index's write lock, waiting at most `timeout` seconds for another writer.
 
-    An OS-level lock (flock) is released by the kernel when its holder dies, so a killed
-    writer never leaves a stale lock behind.
+    `waiting(holder)` is called once, before waiting, when another writer holds the lock
+    ("process 1234"). An OS-level lock (flock) is released by the kernel when its holder dies, so
+    a killed writer never leaves a stale lock behind.
     """
     path = index_dir / LOCK
     try:
@@ -247,6 +248,7 @@ def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
     with handle:
         _HELD_LOCKS.add(handle.fileno())
         deadline = time.monotonic() + timeout
+        holder = None
         while True:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -254,12 +256,15 @@ def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
             except OSError as err:
                 if err.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
-                if time.monotonic() >= deadline:
+                if holder is None:
                     handle.seek(0)
                     holder = handle.read().strip() or "another process"
+                    if waiting is not None:
+                        waiting(holder)
+                if time.monotonic() >= deadline:
                     raise IndexLocked(
                         f"The index in '{index_dir}' is being written by {holder} (lock file "
-                        f"{path}); waited {timeout:.0f} s. Try again when that build has finished."
+                        f"{path}); waited {timeout:g} s. Try again when that build has finished."
                     ) from err
                 time.sleep(0.1)
         handle.seek(0)

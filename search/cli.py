@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -84,33 +85,26 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     """
     from indexer.build import DEFAULT_SOURCES, build_index  # only this command builds
 
-    show_bar = sys.stderr.isatty()
-    with click.progressbar(length=0, label="Indexing", file=sys.stderr) if show_bar else _NoBar() as bar:
+    def waiting(holder: str) -> None:
+        click.echo(f"Waiting for the lock on {index_dir}, held by {holder} (at most {lock_timeout:g} s)…", err=True)
+
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
         def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
+            # Shown from the first file on: a bar started before the lock was had would count the
+            # wait into its estimate.
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(length=total, label="Indexing", file=sys.stderr)))
+            bars[0].update(done - bars[0].pos)
 
         report = build_index(
             sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild, lock_timeout=lock_timeout,
-            progress=progress if show_bar else None,
+            progress=progress if sys.stderr.isatty() else None, waiting=waiting,
         )
     click.echo(format_report(report))
     if report.skipped:
         sys.exit(EXIT_PROBLEMS)
-
-
-class _NoBar:
-    pos = 0
-    length = 0
-
-    def __enter__(self) -> "_NoBar":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, steps: int) -> None:
-        self.pos += steps
 
 
 @main.command()

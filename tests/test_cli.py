@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
+from indexer import store
 from search.cli import main
 
 from .conftest import FIXTURE_FILES, FIXTURE_SEEDS, FIXTURES, FLEMISH_SEED
@@ -56,6 +58,20 @@ def test_index_with_bad_files_reports_each_and_exits_three(runner: CliRunner, tm
     ])
     search = runner.invoke(main, ["search", "fietsen", "--index-dir", str(tmp_path / "ix"), "--json"])
     assert [hit["id"] for hit in json.loads(search.output)["hits"]] == ["a"]
+
+
+def test_index_waiting_for_the_lock_says_who_holds_it(runner: CliRunner, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    with store.write_lock(index_dir):
+        result = runner.invoke(main, ["index", str(FLEMISH_SEED), "--index-dir", str(index_dir), "--wait", "0.2"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Waiting for the lock on {index_dir}, held by process {os.getpid()} (at most 0.2 s)…",
+        f"Error: The index in '{index_dir}' is being written by process {os.getpid()} (lock file "
+        f"{index_dir / '.lock'}); waited 0.2 s. Try again when that build has finished.",
+    ]
+    assert result.stdout == ""
 
 
 def test_index_into_a_folder_whose_parent_is_missing_fails_cleanly(runner: CliRunner, tmp_path: Path):
