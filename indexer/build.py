@@ -168,6 +168,10 @@ def _previous_generation(root: Path, rebuild: bool) -> tuple[store.Generation | 
     problem = store.incompatibility(generation)
     if problem:
         return None, f"the index {problem}"
+    # An update would start from it, and a no-op would leave it so.
+    damage = store.unreadable(generation)
+    if damage:
+        return None, f"the index could not be read: {damage}"
     return generation, None
 
 

@@ -15,9 +15,13 @@ import contextlib
 import errno
 import fcntl
 import json
+import io
 import os
+import pickle
 import shutil
+import struct
 import time
+import traceback
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +29,7 @@ from typing import Any, Callable, Iterator
 
 import whoosh.index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 
 from .analysis import analysis_version
 from .errors import IndexLocked, IndexNotFound, IndexOutdated, IndexProblem
@@ -39,6 +44,36 @@ VERSION_FIELDS = ("analysis_version", "schema_version")
 """The manifest's fields that say which code can read the generation. A reader stops parsing the
 manifest after them, so they are written first (the manifest's dict in build.py lists them first;
 see `Generation.manifest`)."""
+
+
+DAMAGED_INDEX_ERRORS: tuple[type[BaseException], ...] = (
+    whoosh.index.IndexError, OSError, EOFError, pickle.UnpicklingError, struct.error,
+)
+"""What Whoosh raises opening an index that is empty (EmptyIndexError: no table of contents) or
+damaged (a missing file: OSError; a truncated one: EOFError; overwritten: UnpicklingError,
+struct.error). Each becomes an IndexProblem at `Generation.open` and `Generation.searcher`."""
+
+
+def _damage(err: BaseException) -> str:
+    """What is wrong with the index, for one of DAMAGED_INDEX_ERRORS."""
+    if isinstance(err, whoosh.index.EmptyIndexError):
+        return "it has no index files"
+    if isinstance(err, OSError):
+        return f"{err.strerror or err}: {Path(err.filename).name}" if err.filename else str(err.strerror or err)
+    return f"a file of it is damaged ({type(err).__name__}: {err})"
+
+
+def _damaged(index_dir: Path, err: BaseException) -> IndexProblem:
+    # Whoosh leaves open the file it failed to read; the error's traceback holds it in a cycle
+    # that only the garbage collector would free (a server would keep it open until then).
+    for frame, _ in traceback.walk_tb(err.__traceback__):
+        for value in frame.f_locals.values():
+            if isinstance(value, io.IOBase) or isinstance(value, StructFile) and not value.is_closed:
+                value.close()
+    return IndexProblem(
+        f"Cannot read the index in '{index_dir}': {_damage(err)}. "
+        f"Rebuild it: vraagbaak index --rebuild --index-dir {index_dir}"
+    )
 
 
 @dataclass(frozen=True)
@@ -61,8 +96,21 @@ class Generation:
     def open(self, preload: bool = True) -> whoosh.index.Index:
         """Open the Whoosh index. With `preload`, a searcher copies the files it opens into memory
         (Whoosh's memory-mapped path): slow to open, in proportion to the index's size, and faster
-        per query; without, it reads them as it goes, for a process that runs one query."""
-        return FileStorage(str(self.path), supports_mmap=preload).open_index()
+        per query; without, it reads them as it goes, for a process that runs one query.
+        Raises IndexProblem when the index is empty or damaged."""
+        try:
+            return FileStorage(str(self.path), supports_mmap=preload).open_index()
+        except DAMAGED_INDEX_ERRORS as err:
+            raise _damaged(self.path.parent, err) from err
+
+    def searcher(self, preload: bool = True, **options: Any) -> Any:
+        """A Whoosh searcher (`options` as for Index.searcher) over the generation, opened as by
+        `open`; it reads every segment's files, so it raises IndexProblem for a damaged one."""
+        index = self.open(preload)
+        try:
+            return index.searcher(**options)
+        except DAMAGED_INDEX_ERRORS as err:
+            raise _damaged(self.path.parent, err) from err
 
 
 def current_generation(index_dir: str | os.PathLike[str]) -> Generation:
@@ -149,6 +197,15 @@ def incompatibility(generation: Generation) -> str | None:
         return f"was built with analysis chain {built_with}; this version of Vraagbaak uses {analysis_version()}"
     if schema != SCHEMA_VERSION:
         return f"has schema version {schema}; this version of Vraagbaak uses {SCHEMA_VERSION}"
+    return None
+
+
+def unreadable(generation: Generation) -> str | None:
+    """Why `generation` cannot be read (empty or damaged: see DAMAGED_INDEX_ERRORS), or None."""
+    try:
+        generation.searcher(preload=False).close()
+    except IndexProblem as err:
+        return _damage(err.__cause__) if err.__cause__ is not None else str(err)
     return None
 
 

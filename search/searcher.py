@@ -175,7 +175,7 @@ class Searcher:
         self._weighting = scoring.BM25F(B=bm25_b, K1=bm25_k1)
         self._preload = preload
         self._generation = store.current_generation(index_dir)
-        self._searcher = self._generation.open(preload).searcher(weighting=self._weighting)
+        self._searcher = self._generation.searcher(preload, weighting=self._weighting)
         self._cache_for: Any = None
         self._cache: dict[str, Any] = {}
 
@@ -196,7 +196,7 @@ class Searcher:
             return  # a published generation never changes: every build writes a new one
         old = self._searcher
         self._generation = latest
-        self._searcher = latest.open(self._preload).searcher(weighting=self._weighting)
+        self._searcher = latest.searcher(self._preload, weighting=self._weighting)
         old.close()
 
     @property

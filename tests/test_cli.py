@@ -74,6 +74,19 @@ def test_index_waiting_for_the_lock_says_who_holds_it(runner: CliRunner, tmp_pat
     assert result.stdout == ""
 
 
+def test_search_in_a_damaged_index_is_one_line_saying_rebuild(runner: CliRunner, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    assert runner.invoke(main, ["index", str(FLEMISH_SEED), "--index-dir", str(index_dir)]).exit_code == 0
+    for toc in index_dir.glob("gen-*/*.toc"):
+        toc.unlink()
+    for command in (["search", "onderwijstop"], ["stats"], ["show", "000_e61c5a0f903231aa"]):
+        result = runner.invoke(main, [*command, "--index-dir", str(index_dir)])
+        assert (result.exit_code, result.output) == (1, (
+            f"Error: Cannot read the index in '{index_dir}': it has no index files. "
+            f"Rebuild it: vraagbaak index --rebuild --index-dir {index_dir}\n"
+        ))
+
+
 def test_index_into_a_folder_whose_parent_is_missing_fails_cleanly(runner: CliRunner, tmp_path: Path):
     result = runner.invoke(main, ["index", str(FLEMISH_SEED), "--index-dir", str(tmp_path / "no" / "ix")])
     assert result.exit_code == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index
-from search import DocumentNotFound, IndexNotFound, IndexOutdated, QuerySyntaxError, Searcher
+from search import DocumentNotFound, IndexNotFound, IndexOutdated, IndexProblem, QuerySyntaxError, Searcher
 
 from .conftest import FIXTURE_SEEDS, FLEMISH_SEED
 
@@ -324,6 +324,43 @@ def test_document_by_id(searcher: Searcher):
 def test_missing_index_says_how_to_build_one(tmp_path: Path):
     with pytest.raises(IndexNotFound, match="vraagbaak index"):
         Searcher(tmp_path / "nothing")
+
+
+def _remove(path: Path) -> None:
+    path.unlink()
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _zero(path: Path) -> None:
+    path.write_bytes(bytes(path.stat().st_size))
+
+
+@pytest.mark.parametrize("pattern, damage, reason", [
+    ("*.toc", _remove, "it has no index files"),                    # whoosh's EmptyIndexError
+    ("*.toc", _truncate, "a file of it is damaged (UnpicklingError"),
+    ("*.seg", _remove, "No such file or directory: MAIN_"),         # OSError
+    ("*.seg", _truncate, "a file of it is damaged (EOFError"),
+    ("*.seg", _zero, "a file of it is damaged (UnpicklingError"),
+])
+@pytest.mark.parametrize("preload", [True, False])
+def test_an_empty_or_damaged_index_is_an_index_problem_saying_rebuild(tmp_path: Path, pattern: str, damage, reason: str,
+                                                                      preload: bool):
+    index_dir = tmp_path / "ix"
+    build_index([FLEMISH_SEED], index_dir)
+    for path in index_dir.glob(f"gen-*/{pattern}"):
+        damage(path)
+    with pytest.raises(IndexProblem) as info:
+        Searcher(index_dir, preload=preload)
+    assert str(info.value).startswith(f"Cannot read the index in '{index_dir}': {reason}")
+    assert str(info.value).endswith(f". Rebuild it: vraagbaak index --rebuild --index-dir {index_dir}")
+    report = build_index([FLEMISH_SEED], index_dir)
+    assert report.rebuilt.startswith(f"the index could not be read: {reason}")
+    assert (report.added, report.documents) == (1, 1)
+    with Searcher(index_dir, preload=preload) as searcher:
+        assert searcher.search("onderwijstop").total == 1
 
 
 def test_index_from_another_analysis_version_is_refused(tmp_path: Path):
