@@ -191,7 +191,8 @@ def test_missing_index_is_503_until_one_is_built(tmp_path: Path):
             assert "Build one with: vraagbaak index" in response.json()["error"]
         page = client.get("/?q=trein")
         assert page.status_code == 503
-        assert "De index is niet beschikbaar" in page.text
+        assert "De index is niet beschikbaar" in page.text and "Er is nog geen index om in te zoeken." in page.text
+        assert str(tmp_path) not in page.text
         build_index([FLEMISH_SEED], tmp_path / "ix")
         assert client.get("/healthz").json() == {"status": "ok", "documents": 1}
 
@@ -205,7 +206,22 @@ def test_index_built_by_another_version_is_503_saying_rebuild(tmp_path: Path):
         (generation / "manifest.json").write_text(json.dumps({**manifest, "schema_version": -1}))
         response = client.get("/api/search", params={"q": "leerkrachten"})
         assert response.status_code == 503
-        assert "Rebuild the index" in response.json()["error"]
+        assert response.json() == {"error": "The index was built by another version of Vraagbaak. "
+                                             "Rebuild the index: vraagbaak index --rebuild"}
+
+
+def test_no_usable_index_never_shows_the_servers_paths(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    build_index([FLEMISH_SEED], tmp_path / "ix")
+    for toc in (tmp_path / "ix").glob("gen-*/*.toc"):
+        toc.unlink()
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        api = client.get("/api/search", params={"q": "onderwijstop"})
+        page = client.get("/", params={"q": "onderwijstop"})
+    assert (api.status_code, api.json()) == (503, {"error": "The index cannot be read. Rebuild the index: vraagbaak index --rebuild"})
+    assert page.status_code == 503
+    assert "<p>De index kan niet gelezen worden en moet opnieuw gebouwd worden.</p>" in page.text
+    assert str(tmp_path) not in api.text + page.text
+    assert f"Cannot read the index in '{tmp_path / 'ix'}'" in caplog.text  # for whoever runs the server
 
 
 def test_pages_show_errors_as_html_with_the_same_status(client: TestClient):
@@ -276,7 +292,36 @@ def test_a_hit_without_questioner_keeps_the_arrow_before_the_minister(tmp_path: 
 def test_questions_sent_to_several_ministers_show_ook_gesteld_aan(client: TestClient):
     html = client.get("/", params={"q": "verkrachting"}).text
     assert "ook gesteld aan:" in html
-    assert '<a href="/documents/kamer/kamer-2017-184504">Vice-eersteminister en minister van Veiligheid' in html
+    assert ('<a href="/documents/kamer/kamer-2017-184504" title="Vice-eersteminister en minister van Veiligheid en '
+            'Binnenlandse Zaken, belast met de Regie der Gebouwen">Vice-eersteminister en minister van…</a>') in html
+
+
+def test_ook_gesteld_aan_lists_the_first_three_ministers_shortened_then_how_many_more(tmp_path: Path):
+    records = tmp_path / "records.jsonl"
+    offices = [f"Minister van Zaken nummer {n}, belast met van alles en nog wat" for n in range(16)]
+    records.write_text("".join(
+        json.dumps({"id": f"q{n:02d}", "minister": office, "date": "2024-05-03", "question": "Hoeveel fietsen zijn er?"}) + "\n"
+        for n, office in enumerate(offices)
+    ), encoding="utf-8")
+    build_index([records], tmp_path / "ix")
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        html = client.get("/", params={"q": "fietsen"}).text
+    [also] = re.findall(r'<p class="also">(.*?)</p>', html, re.S)
+    shown = re.findall(r'<a href="/documents/(q\d+)" title="([^"]*)">([^<]*)</a>', also)
+    assert len(shown) == 3
+    for doc_id, title, text in shown:
+        assert title == offices[int(doc_id[1:])]
+        assert text.endswith(", belast met…") and title.startswith(text[:-1]) and len(text) <= 41
+    assert " ".join(also.split()).endswith("</a> en 12 anderen")
+
+
+def test_head_answers_as_get_without_a_body(client: TestClient):
+    for url, status in (("/", 200), ("/?q=trein", 200), ("/api/search?q=trein", 200), ("/healthz", 200),
+                        (f"/documents/{FLEMISH_ID}", 200), ("/static/style.css", 200), ("/documents/nope", 404)):
+        response = client.head(url)
+        assert (response.status_code, response.content) == (status, b""), url
+        assert response.headers["content-type"] == client.get(url).headers["content-type"], url
+    assert client.post("/api/search").status_code == 405
 
 
 def test_facet_value_links_add_the_filter_and_active_filters_can_be_removed(client: TestClient):
