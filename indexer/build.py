@@ -9,6 +9,7 @@ step once it is complete; readers of the old generation are never disturbed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -59,6 +60,12 @@ class BuildReport:
     def skipped(self) -> int:
         """Problems that kept a file or record out of the index."""
         return sum(1 for p in self.problems if not p.indexed)
+
+    @property
+    def new_skipped(self) -> int:
+        """Problems that kept a file or record out of the index and that the previous build did
+        not report: a bad file that stays in the sources counts once, in the build that met it."""
+        return sum(1 for p in self.problems if not p.indexed and not p.known)
 
 
 @contextlib.contextmanager
@@ -118,11 +125,20 @@ def build_index(
         raise IndexProblem(f"Cannot create the index in '{root}': {err.strerror or err}.") from err
     with store.write_lock(root, timeout=lock_timeout, waiting=waiting), without_cyclic_gc():
         previous, reason = _previous_generation(root, rebuild)
+        reported = _reported_before(root)
         files, problems = discover(sources)
         build = _Build(root, previous, progress, parallel=processes > 1 and (os.cpu_count() or 1) > 1)
         build.unreadable = [p.path for p in problems if p.reason.startswith("cannot read")]
         try:
             build.run(files, problems)
+            problems = [dataclasses.replace(p, known=True) if _problem_key(p) in reported else p for p in problems]
+            if build.generation is None and previous is not None and (
+                build.manifest_files != build.old_files or {_problem_key(p) for p in problems} != reported
+            ):
+                # No document changed, but the files or problems did (a new empty file): the
+                # manifest records them, or the next build would report them as new again.
+                build.generation = store.new_generation_path(root)
+                store.clone_generation(previous.path, build.generation)
             if build.generation is not None:
                 manifest = {
                     "analysis_version": analysis_version(),
@@ -131,6 +147,7 @@ def build_index(
                     "documents": len(build.owner),
                     "sources": [str(s) for s in sources],
                     "files": build.manifest_files,
+                    "problems": [[p.path, p.reason, p.line] for p in problems],
                 }
                 store.publish(root, build.generation, manifest)
         except BaseException as err:
@@ -155,6 +172,19 @@ def build_index(
         problems=tuple(problems),
         rebuilt=reason,
     )
+
+
+def _problem_key(problem: Problem) -> tuple[str, str, int | None]:
+    return problem.path, problem.reason, problem.line
+
+
+def _reported_before(root: Path) -> set[tuple[str, str, int | None]]:
+    """The problems the live index's build reported (also when this build starts from scratch)."""
+    try:
+        manifest = store.live_generation(root).manifest
+    except IndexNotFound:
+        return set()
+    return {(path, reason, line) for path, reason, line in manifest.get("problems", [])}
 
 
 def _previous_generation(root: Path, rebuild: bool) -> tuple[store.Generation | None, str | None]:

@@ -52,17 +52,19 @@ _NAME_PARTICLES = frozenset("de den der het ten ter".split())
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with a source: where, why, and whether the document was indexed anyway."""
+    """Something wrong with a source: where, why, whether the document was indexed anyway, and
+    whether the previous build reported it too (`known`)."""
 
     path: str
     reason: str
     line: int | None = None
     indexed: bool = False
+    known: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         outcome = "indexed anyway" if self.indexed else "skipped"
-        return f"{where}: {self.reason} ({outcome})"
+        return f"{where}: {self.reason} ({outcome}{', reported before' if self.known else ''})"
 
 
 @dataclass(frozen=True)

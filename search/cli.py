@@ -17,7 +17,7 @@ from .present import format_document, format_report, format_results, format_simi
 from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
 
 EXIT_PROBLEMS = 3
-"""`vraagbaak index` finished, but some files or records were skipped (see the report)."""
+"""`vraagbaak index` finished, but skipped files or records the previous build did not report."""
 
 
 class BadQuery(click.ClickException):
@@ -80,8 +80,9 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     An existing index is updated: new and changed files are indexed, documents of files that
     disappeared are removed, unchanged files are skipped.
 
-    Exit codes: 0 all indexed; 1 error, the previous index is unchanged; 3 indexed, but some
-    files or records were skipped (listed in the report).
+    Exit codes: 0 all indexed, or skipped only what the previous build reported too; 1 error, the
+    previous index is unchanged; 3 indexed, but files or records were skipped that the previous
+    build did not report (the report lists every problem, old ones marked "reported before").
     """
     from indexer.build import DEFAULT_SOURCES, build_index  # only this command builds
 
@@ -103,7 +104,7 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
             progress=progress if sys.stderr.isatty() else None, waiting=waiting,
         )
     click.echo(format_report(report))
-    if report.skipped:
+    if report.new_skipped:
         sys.exit(EXIT_PROBLEMS)
 
 

@@ -172,7 +172,9 @@ def format_report(report: BuildReport) -> str:
             f"from {report.files:,} files) in {report.seconds:.1f} s."
         ]
     if report.problems:
-        lines.append(f"{len(report.problems)} problem(s), {report.skipped} skipped:")
+        known = sum(1 for problem in report.problems if problem.known)
+        before = f", {known} reported before" if known else ""
+        lines.append(f"{len(report.problems)} problem(s), {report.skipped} skipped{before}:")
         lines.extend(f"  {problem}" for problem in report.problems)
     else:
         lines.append("No problems.")

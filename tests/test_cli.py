@@ -60,6 +60,35 @@ def test_index_with_bad_files_reports_each_and_exits_three(runner: CliRunner, tm
     assert [hit["id"] for hit in json.loads(search.output)["hits"]] == ["a"]
 
 
+def test_index_exits_three_only_in_the_run_that_meets_a_problem(runner: CliRunner, tmp_path: Path):
+    sources, index_dir = tmp_path / "seeds", str(tmp_path / "ix")
+    sources.mkdir()
+    (sources / "good.txt").write_bytes(FLEMISH_SEED.read_bytes())
+    (sources / "empty.txt").write_text("")
+    assert runner.invoke(main, ["index", str(sources), "--index-dir", index_dir]).exit_code == 3
+    again = runner.invoke(main, ["index", str(sources), "--index-dir", index_dir])
+    assert again.exit_code == 0
+    assert again.output.splitlines()[1:] == [
+        "1 problem(s), 1 skipped, 1 reported before:",
+        f"  {sources / 'empty.txt'}: empty file (skipped, reported before)",
+    ]
+    # A new bad file alone changes no document, and still counts once.
+    (sources / "image.txt").write_bytes(b"\x00\x01\x02binary")
+    added = runner.invoke(main, ["index", str(sources), "--index-dir", index_dir])
+    assert added.exit_code == 3
+    assert sorted(added.output.splitlines()[1:]) == [
+        f"  {sources / 'empty.txt'}: empty file (skipped, reported before)",
+        f"  {sources / 'image.txt'}: binary file, not text (skipped)",
+        "2 problem(s), 2 skipped, 1 reported before:",
+    ]
+    assert runner.invoke(main, ["index", str(sources), "--index-dir", index_dir]).exit_code == 0
+    assert runner.invoke(main, ["index", str(sources), "--index-dir", index_dir, "--rebuild"]).exit_code == 0
+    (sources / "image.txt").unlink()
+    (sources / "empty.txt").write_text("title: Leeg\nSCHRIFTELIJKE VRAAG\nnr. 1\nHoeveel fietsen?\n")
+    fixed = runner.invoke(main, ["index", str(sources), "--index-dir", index_dir])
+    assert (fixed.exit_code, fixed.output.splitlines()[1:]) == (0, ["No problems."])
+
+
 def test_index_waiting_for_the_lock_says_who_holds_it(runner: CliRunner, tmp_path: Path):
     index_dir = tmp_path / "ix"
     index_dir.mkdir()
