@@ -104,11 +104,11 @@ def build_index(
     A document id found in several files is taken from the first (in the order of `sources`, then
     by path); the others are reported. Raises IndexLocked when another build holds the index for
     longer than `lock_timeout` seconds (calling `waiting(holder)`, "process 1234", once before it
-    waits), IndexProblem when the index cannot be written (the previous
-    index is then unchanged). With `processes=2` (the default) on a machine with two cores or more,
-    a build from scratch of `PARALLEL_MIN_BYTES` or more indexes the first half or so of the
-    documents in a second process; searches find and rank the same as in an index one process
-    writes.
+    waits), IndexProblem when the index cannot be written (the previous index is then unchanged).
+    With `processes=2` (the default) on a machine with two cores or more, a build from scratch of
+    `PARALLEL_MIN_BYTES` or more indexes the first half or so of the documents in a second process;
+    searches find and rank the same as in an index one process writes. An index that cannot be
+    read (empty or damaged) is built from scratch, as `BuildReport.rebuilt` says.
     """
     started = time.monotonic()
     root = Path(index_dir)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import json
 import io
+import json
 import os
 import pickle
 import shutil
@@ -205,7 +205,7 @@ def unreadable(generation: Generation) -> str | None:
     try:
         generation.searcher(preload=False).close()
     except IndexProblem as err:
-        return _damage(err.__cause__) if err.__cause__ is not None else str(err)
+        return _damage(err.__cause__ or err)
     return None
 
 

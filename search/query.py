@@ -507,7 +507,7 @@ class Filters:
         if self.date_from or self.date_to:
             low, high = _option_date("--from", self.date_from), _option_date("--to", self.date_to)
             if low and high and _date_bounds(low)[0] > _date_bounds(high)[1]:
-                raise QuerySyntaxError(f"--to {high} is before --from {low}.")
+                raise QuerySyntaxError(f"The date range from {low} to {high} ends before it starts.")
             queries.append(filter_query("date", f"{low}..{high}"))
         if self.answered is not None:
             queries.append(filter_query("answered", "ja" if self.answered else "nee"))

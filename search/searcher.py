@@ -229,8 +229,9 @@ class Searcher:
         with the others in `Hit.also_asked`. `highlight=False` leaves out the passages (faster, for
         callers that show none). The filters are equivalent to the query syntax (see `Filters`).
         Hits sorted by date have score 0. Unmatched brackets and quotes are read as plain
-        characters (`Results.notice` says so); `strict=True` makes them errors. Raises QuerySyntaxError (a VraagbaakError) for a
-        malformed query, ValueError for a limit, page or sort out of range.
+        characters (`Results.notice` says so); `strict=True` makes them errors. Raises
+        QuerySyntaxError (a VraagbaakError) for a malformed query, ValueError for a limit, page or
+        sort out of range.
         """
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")

@@ -269,8 +269,7 @@ def _templates() -> jinja2.Environment:
     )
     environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url,
                                shortened=shortened)
-    environment.globals.update(also_asked_shown=ALSO_ASKED_SHOWN)
-    environment.globals.update(search_url=search_url, facet_filter=facet_filter)
+    environment.globals.update(search_url=search_url, facet_filter=facet_filter, also_asked_shown=ALSO_ASKED_SHOWN)
     return environment
 
 
