@@ -135,6 +135,33 @@ def test_second_writer_waits_then_fails_naming_the_lock(tmp_path: Path):
     assert build_index([FLEMISH_SEED], tmp_path / "ix").unchanged == 1
 
 
+def test_a_waiting_writer_says_who_holds_the_lock_and_reports_progress_only_once_it_has_it(tmp_path: Path):
+    # The CLI starts its progress bar at the first progress call: a wait before it would make the
+    # bar's time estimate absurd.
+    build_index([FLEMISH_SEED], tmp_path / "ix")
+    events: list[tuple[str, object]] = []
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store.write_lock(tmp_path / "ix"):
+            held.set()
+            release.wait(10)
+            events.append(("released", None))
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+
+    def waiting(who: str) -> None:
+        events.append(("waiting", who))
+        release.set()
+
+    build_index([FLEMISH_SEED], tmp_path / "ix", lock_timeout=10, waiting=waiting,
+                progress=lambda done, total: events.append(("progress", (done, total))))
+    holder.join()
+    assert events == [("waiting", f"process {os.getpid()}"), ("released", None), ("progress", (1, 1))]
+
+
 def _big_corpus(tmp_path: Path, copies: int) -> Path:
     big = tmp_path / "big"
     for n in range(copies):
