@@ -9,6 +9,7 @@ step once it is complete; readers of the old generation are never disturbed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -60,6 +61,12 @@ class BuildReport:
         """Problems that kept a file or record out of the index."""
         return sum(1 for p in self.problems if not p.indexed)
 
+    @property
+    def new_skipped(self) -> int:
+        """Problems that kept a file or record out of the index and that the previous build did
+        not report: a bad file that stays in the sources counts once, in the build that met it."""
+        return sum(1 for p in self.problems if not p.indexed and not p.known)
+
 
 @contextlib.contextmanager
 def without_cyclic_gc() -> Iterator[None]:
@@ -88,6 +95,7 @@ def build_index(
     progress: ProgressCallback | None = None,
     lock_timeout: float = 30.0,
     processes: int = 2,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Bring the index in `index_dir` up to date with the files under `sources`.
 
@@ -95,11 +103,12 @@ def build_index(
     are removed. `rebuild=True` builds from scratch, as does a change of analysis chain or schema.
     A document id found in several files is taken from the first (in the order of `sources`, then
     by path); the others are reported. Raises IndexLocked when another build holds the index for
-    longer than `lock_timeout` seconds, IndexProblem when the index cannot be written (the previous
-    index is then unchanged). With `processes=2` (the default) on a machine with two cores or more,
-    a build from scratch of `PARALLEL_MIN_BYTES` or more indexes the first half or so of the
-    documents in a second process; searches find and rank the same as in an index one process
-    writes.
+    longer than `lock_timeout` seconds (calling `waiting(holder)`, "process 1234", once before it
+    waits), IndexProblem when the index cannot be written (the previous index is then unchanged).
+    With `processes=2` (the default) on a machine with two cores or more, a build from scratch of
+    `PARALLEL_MIN_BYTES` or more indexes the first half or so of the documents in a second process;
+    searches find and rank the same as in an index one process writes. An index that cannot be
+    read (empty or damaged) is built from scratch, as `BuildReport.rebuilt` says.
     """
     started = time.monotonic()
     root = Path(index_dir)
@@ -114,13 +123,22 @@ def build_index(
         root.mkdir(exist_ok=True)
     except OSError as err:
         raise IndexProblem(f"Cannot create the index in '{root}': {err.strerror or err}.") from err
-    with store.write_lock(root, timeout=lock_timeout), without_cyclic_gc():
+    with store.write_lock(root, timeout=lock_timeout, waiting=waiting), without_cyclic_gc():
         previous, reason = _previous_generation(root, rebuild)
+        reported = _reported_before(root)
         files, problems = discover(sources)
         build = _Build(root, previous, progress, parallel=processes > 1 and (os.cpu_count() or 1) > 1)
         build.unreadable = [p.path for p in problems if p.reason.startswith("cannot read")]
         try:
             build.run(files, problems)
+            problems = [dataclasses.replace(p, known=True) if _problem_key(p) in reported else p for p in problems]
+            if build.generation is None and previous is not None and (
+                build.manifest_files != build.old_files or {_problem_key(p) for p in problems} != reported
+            ):
+                # No document changed, but the files or problems did (a new empty file): the
+                # manifest records them, or the next build would report them as new again.
+                build.generation = store.new_generation_path(root)
+                store.clone_generation(previous.path, build.generation)
             if build.generation is not None:
                 manifest = {
                     "analysis_version": analysis_version(),
@@ -129,6 +147,7 @@ def build_index(
                     "documents": len(build.owner),
                     "sources": [str(s) for s in sources],
                     "files": build.manifest_files,
+                    "problems": [[p.path, p.reason, p.line] for p in problems],
                 }
                 store.publish(root, build.generation, manifest)
         except BaseException as err:
@@ -155,6 +174,19 @@ def build_index(
     )
 
 
+def _problem_key(problem: Problem) -> tuple[str, str, int | None]:
+    return problem.path, problem.reason, problem.line
+
+
+def _reported_before(root: Path) -> set[tuple[str, str, int | None]]:
+    """The problems the live index's build reported (also when this build starts from scratch)."""
+    try:
+        manifest = store.live_generation(root).manifest
+    except IndexNotFound:
+        return set()
+    return {(path, reason, line) for path, reason, line in manifest.get("problems", [])}
+
+
 def _previous_generation(root: Path, rebuild: bool) -> tuple[store.Generation | None, str | None]:
     """The generation to update incrementally, or None and the reason for a full build."""
     if rebuild:
@@ -166,6 +198,10 @@ def _previous_generation(root: Path, rebuild: bool) -> tuple[store.Generation | 
     problem = store.incompatibility(generation)
     if problem:
         return None, f"the index {problem}"
+    # An update would start from it, and a no-op would leave it so.
+    damage = store.unreadable(generation)
+    if damage:
+        return None, f"the index could not be read: {damage}"
     return generation, None
 
 

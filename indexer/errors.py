@@ -2,7 +2,7 @@
 
     VraagbaakError
     ├── DocumentParseError      a source file or record cannot be read as a document
-    ├── IndexProblem            problems with the index on disk
+    ├── IndexProblem            problems with the index on disk (also: empty or damaged)
     │   ├── IndexNotFound       no index at the given directory
     │   ├── IndexOutdated       the index was built by another analysis chain or schema
     │   └── IndexLocked         another process is writing the index

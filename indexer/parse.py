@@ -52,17 +52,19 @@ _NAME_PARTICLES = frozenset("de den der het ten ter".split())
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong with a source: where, why, and whether the document was indexed anyway."""
+    """Something wrong with a source: where, why, whether the document was indexed anyway, and
+    whether the previous build reported it too (`known`)."""
 
     path: str
     reason: str
     line: int | None = None
     indexed: bool = False
+    known: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         outcome = "indexed anyway" if self.indexed else "skipped"
-        return f"{where}: {self.reason} ({outcome})"
+        return f"{where}: {self.reason} ({outcome}{', reported before' if self.known else ''})"
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,9 @@ def _parse_jsonl(source: SourceFile, data: bytes) -> tuple[list[Document], list[
         except UnicodeDecodeError:
             problems.append(Problem(path, "line is not valid UTF-8", number))
         except json.JSONDecodeError as err:
-            problems.append(Problem(path, f"invalid JSON: {err.msg} at column {err.colno}", number))
+            # Some of json's messages end in "at" ("Unterminated string starting at"), others do not.
+            at = "" if err.msg.endswith(" at") else " at"
+            problems.append(Problem(path, f"invalid JSON: {err.msg}{at} column {err.colno}", number))
         except DocumentParseError as err:
             problems.append(Problem(path, err.reason, number))
     if not documents and not problems:

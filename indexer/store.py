@@ -14,10 +14,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import io
 import json
 import os
+import pickle
 import shutil
+import struct
 import time
+import traceback
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +29,7 @@ from typing import Any, Callable, Iterator
 
 import whoosh.index
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 
 from .analysis import analysis_version
 from .errors import IndexLocked, IndexNotFound, IndexOutdated, IndexProblem
@@ -39,6 +44,36 @@ VERSION_FIELDS = ("analysis_version", "schema_version")
 """The manifest's fields that say which code can read the generation. A reader stops parsing the
 manifest after them, so they are written first (the manifest's dict in build.py lists them first;
 see `Generation.manifest`)."""
+
+
+DAMAGED_INDEX_ERRORS: tuple[type[BaseException], ...] = (
+    whoosh.index.IndexError, OSError, EOFError, pickle.UnpicklingError, struct.error,
+)
+"""What Whoosh raises opening an index that is empty (EmptyIndexError: no table of contents) or
+damaged (a missing file: OSError; a truncated one: EOFError; overwritten: UnpicklingError,
+struct.error). Each becomes an IndexProblem at `Generation.open` and `Generation.searcher`."""
+
+
+def _damage(err: BaseException) -> str:
+    """What is wrong with the index, for one of DAMAGED_INDEX_ERRORS."""
+    if isinstance(err, whoosh.index.EmptyIndexError):
+        return "it has no index files"
+    if isinstance(err, OSError):
+        return f"{err.strerror or err}: {Path(err.filename).name}" if err.filename else str(err.strerror or err)
+    return f"a file of it is damaged ({type(err).__name__}: {err})"
+
+
+def _damaged(index_dir: Path, err: BaseException) -> IndexProblem:
+    # Whoosh leaves open the file it failed to read; the error's traceback holds it in a cycle
+    # that only the garbage collector would free (a server would keep it open until then).
+    for frame, _ in traceback.walk_tb(err.__traceback__):
+        for value in frame.f_locals.values():
+            if isinstance(value, io.IOBase) or isinstance(value, StructFile) and not value.is_closed:
+                value.close()
+    return IndexProblem(
+        f"Cannot read the index in '{index_dir}': {_damage(err)}. "
+        f"Rebuild it: vraagbaak index --rebuild --index-dir {index_dir}"
+    )
 
 
 @dataclass(frozen=True)
@@ -61,8 +96,21 @@ class Generation:
     def open(self, preload: bool = True) -> whoosh.index.Index:
         """Open the Whoosh index. With `preload`, a searcher copies the files it opens into memory
         (Whoosh's memory-mapped path): slow to open, in proportion to the index's size, and faster
-        per query; without, it reads them as it goes, for a process that runs one query."""
-        return FileStorage(str(self.path), supports_mmap=preload).open_index()
+        per query; without, it reads them as it goes, for a process that runs one query.
+        Raises IndexProblem when the index is empty or damaged."""
+        try:
+            return FileStorage(str(self.path), supports_mmap=preload).open_index()
+        except DAMAGED_INDEX_ERRORS as err:
+            raise _damaged(self.path.parent, err) from err
+
+    def searcher(self, preload: bool = True, **options: Any) -> Any:
+        """A Whoosh searcher (`options` as for Index.searcher) over the generation, opened as by
+        `open`; it reads every segment's files, so it raises IndexProblem for a damaged one."""
+        index = self.open(preload)
+        try:
+            return index.searcher(**options)
+        except DAMAGED_INDEX_ERRORS as err:
+            raise _damaged(self.path.parent, err) from err
 
 
 def current_generation(index_dir: str | os.PathLike[str]) -> Generation:
@@ -152,6 +200,15 @@ def incompatibility(generation: Generation) -> str | None:
     return None
 
 
+def unreadable(generation: Generation) -> str | None:
+    """Why `generation` cannot be read (empty or damaged: see DAMAGED_INDEX_ERRORS), or None."""
+    try:
+        generation.searcher(preload=False).close()
+    except IndexProblem as err:
+        return _damage(err.__cause__ or err)
+    return None
+
+
 def clone_generation(source: Path, target: Path) -> None:
     """Copy a generation for an incremental update, hard-linking files where the disk allows.
 
@@ -233,11 +290,12 @@ if hasattr(os, "register_at_fork"):
 
 
 @contextlib.contextmanager
-def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
+def write_lock(index_dir: Path, timeout: float = 30.0, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the index's write lock, waiting at most `timeout` seconds for another writer.
 
-    An OS-level lock (flock) is released by the kernel when its holder dies, so a killed
-    writer never leaves a stale lock behind.
+    `waiting(holder)` is called once, before waiting, when another writer holds the lock
+    ("process 1234"). An OS-level lock (flock) is released by the kernel when its holder dies, so
+    a killed writer never leaves a stale lock behind.
     """
     path = index_dir / LOCK
     try:
@@ -247,6 +305,7 @@ def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
     with handle:
         _HELD_LOCKS.add(handle.fileno())
         deadline = time.monotonic() + timeout
+        holder = None
         while True:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -254,12 +313,15 @@ def write_lock(index_dir: Path, timeout: float = 30.0) -> Iterator[None]:
             except OSError as err:
                 if err.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
-                if time.monotonic() >= deadline:
+                if holder is None:
                     handle.seek(0)
                     holder = handle.read().strip() or "another process"
+                    if waiting is not None:
+                        waiting(holder)
+                if time.monotonic() >= deadline:
                     raise IndexLocked(
                         f"The index in '{index_dir}' is being written by {holder} (lock file "
-                        f"{path}); waited {timeout:.0f} s. Try again when that build has finished."
+                        f"{path}); waited {timeout:g} s. Try again when that build has finished."
                     ) from err
                 time.sleep(0.1)
         handle.seek(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ from .present import format_document, format_report, format_results, format_simi
 from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
 
 EXIT_PROBLEMS = 3
-"""`vraagbaak index` finished, but some files or records were skipped (see the report)."""
+"""`vraagbaak index` finished, but skipped files or records the previous build did not report."""
 
 
 class BadQuery(click.ClickException):
@@ -79,38 +80,32 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     An existing index is updated: new and changed files are indexed, documents of files that
     disappeared are removed, unchanged files are skipped.
 
-    Exit codes: 0 all indexed; 1 error, the previous index is unchanged; 3 indexed, but some
-    files or records were skipped (listed in the report).
+    Exit codes: 0 all indexed, or skipped only what the previous build reported too; 1 error, the
+    previous index is unchanged; 3 indexed, but files or records were skipped that the previous
+    build did not report (the report lists every problem, old ones marked "reported before").
     """
     from indexer.build import DEFAULT_SOURCES, build_index  # only this command builds
 
-    show_bar = sys.stderr.isatty()
-    with click.progressbar(length=0, label="Indexing", file=sys.stderr) if show_bar else _NoBar() as bar:
+    def waiting(holder: str) -> None:
+        click.echo(f"Waiting for the lock on {index_dir}, held by {holder} (at most {lock_timeout:g} s)…", err=True)
+
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
         def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
+            # Shown from the first file on: a bar started before the lock was had would count the
+            # wait into its estimate.
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(length=total, label="Indexing", file=sys.stderr)))
+            bars[0].update(done - bars[0].pos)
 
         report = build_index(
             sources or DEFAULT_SOURCES, index_dir, rebuild=rebuild, lock_timeout=lock_timeout,
-            progress=progress if show_bar else None,
+            progress=progress if sys.stderr.isatty() else None, waiting=waiting,
         )
     click.echo(format_report(report))
-    if report.skipped:
+    if report.new_skipped:
         sys.exit(EXIT_PROBLEMS)
-
-
-class _NoBar:
-    pos = 0
-    length = 0
-
-    def __enter__(self) -> "_NoBar":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, steps: int) -> None:
-        self.pos += steps
 
 
 @main.command()
@@ -128,10 +123,12 @@ class _NoBar:
 @click.option("--answered/--unanswered", default=None, help="Only answered, or only unanswered, questions.")
 @click.option("--facets", is_flag=True, help="Also count all matches per theme, minister, questioner and year.")
 @click.option("--no-group", "no_group", is_flag=True, help="Show each copy of a question sent to several ministers.")
+@click.option("--strict", is_flag=True,
+              help="Unmatched brackets and quotes, and wildcards, are errors (by default read as plain text).")
 @json_option
 def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: str, theme: str | None,
            minister: str | None, questioner: str | None, date_from: str | None, date_to: str | None,
-           answered: bool | None, facets: bool, no_group: bool, as_json: bool) -> None:
+           answered: bool | None, facets: bool, no_group: bool, strict: bool, as_json: bool) -> None:
     """Search the index. QUERY is one or more words; see the README for the full syntax:
 
     \b
@@ -147,7 +144,7 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
         results = searcher.search(
             " ".join(query), limit=limit, page=page, sort=sort, facets=facets, group=not no_group,  # type: ignore[arg-type]
             theme=theme, minister=minister, questioner=questioner, date_from=date_from, date_to=date_to,
-            answered=answered,
+            answered=answered, strict=strict,
         )
     if as_json:
         _print_json(results.to_dict())

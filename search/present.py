@@ -32,12 +32,15 @@ def format_results(results: Results, color: bool = False) -> str:
     """Search results for a terminal: a summary line, then each hit with its passages."""
     mark = bold_yellow if color else _plain
     strong = bold if color else _plain
-    did_you_mean = [f"Bedoelde u: {results.suggestion}?"] if results.suggestion else []
+    # A query of filters only has no text to repeat.
+    for_query = f" for {_quote(results.query)}" if results.query.strip() else ""
+    notes = [f"Note: {results.notice}"] if results.notice else []
+    notes += [f"Bedoelde u: {results.suggestion}?"] if results.suggestion else []
     if results.total == 0:
-        return "\n".join([f"No results for {results.query!r}."] + did_you_mean)
+        return "\n".join([f"No results{for_query}."] + notes)
     noun = "result" if results.total == 1 else "results"
-    lines = [f"{results.total:,} {noun} for {results.query!r} (page {results.page} of {results.pages})"]
-    lines += did_you_mean
+    lines = [f"{results.total:,} {noun}{for_query} (page {results.page} of {results.pages})"]
+    lines += notes
     first = (results.page - 1) * results.limit
     for rank, hit in enumerate(results.hits, start=first + 1):
         lines.append("")
@@ -47,6 +50,15 @@ def format_results(results: Results, color: bool = False) -> str:
     if results.facets:
         lines += ["", *format_facets(results.facets)]
     return "\n".join(lines)
+
+
+SHOWN_QUERY_CHARS = 80
+"""How much of the query the summary line repeats: a pasted text can be thousands of characters."""
+
+
+def _quote(query: str) -> str:
+    query = " ".join(query.split()) if len(query) > SHOWN_QUERY_CHARS else query
+    return repr(query if len(query) <= SHOWN_QUERY_CHARS else query[:SHOWN_QUERY_CHARS].rstrip() + "…")
 
 
 def format_facets(facets: dict[str, dict[str, int]], top: int = 8) -> list[str]:
@@ -108,7 +120,8 @@ def mark_passage(passage: Passage, mark: Style) -> str:
 
 def _meta_line(number: str | None, date: str | None, questioner: str | None, minister: str | None,
                theme: str | None) -> str:
-    people = " → ".join(p for p in (questioner, minister) if p)
+    # The arrow stays when a side is missing: "→ Ben Weyts" is the minister, not the questioner.
+    people = f"{questioner or ''} → {minister or ''}".strip() if questioner or minister else ""
     parts = [f"nr. {number}" if number else None, date, people or None, theme]
     return " · ".join(p for p in parts if p)
 
@@ -159,7 +172,9 @@ def format_report(report: BuildReport) -> str:
             f"from {report.files:,} files) in {report.seconds:.1f} s."
         ]
     if report.problems:
-        lines.append(f"{len(report.problems)} problem(s), {report.skipped} skipped:")
+        known = sum(1 for problem in report.problems if problem.known)
+        before = f", {known} reported before" if known else ""
+        lines.append(f"{len(report.problems)} problem(s), {report.skipped} skipped{before}:")
         lines.extend(f"  {problem}" for problem in report.problems)
     else:
         lines.append("No problems.")

@@ -88,22 +88,46 @@ class ParsedQuery:
     phrases: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     """Per field, the "quoted phrases" of several words, as their exact forms: marked only where
     the words stand in that order, not one by one."""
+    notice: str | None = None
+    """One line on how the query was read when it was not read as typed: unmatched brackets and
+    quotes taken as plain characters, a wildcard '*' ignored (not in strict mode, where they are errors)."""
 
 
 # --- lexing ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _Lexeme:
-    kind: str  # "(", ")", "op", "word", "phrase"
+    kind: str  # "(", ")", "op", "word", "phrase", "plain" (a character that searches nothing)
     text: str
     modifier: str = ""  # "+", "-" or ""
     field: str | None = None
+    wildcard: bool = False  # typed with a trailing '*', which is not searched
 
 
-_FIELD_PREFIX_RE = re.compile(r"([A-Za-z]+):(?=\S)")
+_FIELD_PREFIX_RE = re.compile(r"([A-Za-z]+):")
+_WILDCARD_RE = re.compile(r"(.*\w)\*+")
+FIELD_EXAMPLES = {
+    "title": "onderwijstop", "question": "leerkrachten", "answer": "leerkrachten", "theme": "onderwijs",
+    "minister": "weyts", "questioner": "grosemans", "number": "385", "date": "2024", "answered": "ja",
+}
+QUOTED_CHARS = 60
+"""How much of a query a message repeats: a pasted text can be thousands of characters."""
 
 
-def _lex(text: str) -> list[_Lexeme]:
+def _quoted(text: str) -> str:
+    text = " ".join(text.split())
+    return f"'{text}'" if len(text) <= QUOTED_CHARS else f"'{text[:QUOTED_CHARS].rstrip()}…'"
+
+
+def _no_value(name: str) -> QuerySyntaxError:
+    alias = name.lower()
+    return QuerySyntaxError(
+        f"'{name}:' has no value; write it right after the colon ({alias}:{FIELD_EXAMPLES[FIELD_ALIASES[alias]]}), "
+        f'or quote it ("{name}:") to search for the word.'
+    )
+
+
+def _lex(text: str, strict: bool = False) -> list[_Lexeme]:
     lexemes: list[_Lexeme] = []
     i, n = 0, len(text)
     while i < n:
@@ -124,6 +148,10 @@ def _lex(text: str) -> list[_Lexeme]:
                 continue
         fieldname = None
         match = _FIELD_PREFIX_RE.match(text, i)
+        if match and (match.end() == n or text[match.end()].isspace()):
+            if match.group(1).lower() in FIELD_ALIASES:
+                raise _no_value(match.group(1))
+            match = None  # "Opmerking: ..." in pasted text: a word
         if match:
             alias = match.group(1).lower()
             if alias not in FIELD_ALIASES:
@@ -138,24 +166,57 @@ def _lex(text: str) -> list[_Lexeme]:
                 )
         if i < n and text[i] == '"':
             end = text.find('"', i + 1)
-            if end < 0:
-                raise QuerySyntaxError(f"Missing closing quote in query: {text[i:]}")
-            lexemes.append(_Lexeme("phrase", text[i + 1:end], modifier, fieldname))
-            i = end + 1
-            continue
+            if end >= 0:
+                if fieldname and not text[i + 1:end].strip():
+                    raise _no_value(match.group(1))  # type: ignore[union-attr]
+                lexemes.append(_Lexeme("phrase", text[i + 1:end], modifier, fieldname))
+                i = end + 1
+                continue
+            if strict:
+                raise QuerySyntaxError(f"Missing closing quote in query: {_quoted(text[i:])}")
+            # The last quote of the text and unmatched: a plain character, as pasted text has them.
+            lexemes.append(_Lexeme("plain", '"'))
+            i += 1
         start = i
         while i < n and not text[i].isspace() and text[i] not in '()"':
             i += 1
         word = text[start:i]
         if not word:
             if fieldname:
-                raise QuerySyntaxError(f"Field '{match.group(1)}:' has no value.")  # type: ignore[union-attr]
+                raise _no_value(match.group(1))  # type: ignore[union-attr]
             continue
+        wildcard = _WILDCARD_RE.fullmatch(word)
+        if wildcard and strict:
+            raise QuerySyntaxError(
+                f"Wildcards are not supported: '{word}'. A word finds its other forms by itself "
+                "(trein finds treinen), and a compound its parts."
+            )
         if word in OPERATORS and not modifier and not fieldname:
             lexemes.append(_Lexeme("op", word))
+        elif wildcard:
+            lexemes.append(_Lexeme("word", wildcard.group(1), modifier, fieldname, wildcard=True))
         else:
             lexemes.append(_Lexeme("word", word, modifier, fieldname))
     return lexemes
+
+
+def _plain_brackets(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+    """Unmatched brackets, and empty pairs "()", as plain characters (pasted text has them)."""
+    plain: dict[int, str] = {}
+    open_at: list[int] = []
+    for i, lexeme in enumerate(lexemes):
+        if lexeme.kind == "(":
+            open_at.append(i)
+        elif lexeme.kind == ")":
+            if not open_at:
+                plain[i] = ")"
+            elif open_at[-1] == i - 1:
+                plain[open_at.pop()], plain[i] = "()", ""
+            else:
+                open_at.pop()
+    plain.update((i, "(") for i in open_at)
+    return [_Lexeme("plain", plain[i]) if i in plain else lexeme
+            for i, lexeme in enumerate(lexemes) if plain.get(i) != ""]
 
 
 def word_lexemes(text: str) -> list[str]:
@@ -177,19 +238,39 @@ class _Node:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, strict: bool = False) -> None:
         self.text = text
-        self.lexemes = _lex(text)
+        lexemes = _lex(text, strict)
+        if not strict:
+            lexemes = _plain_brackets(lexemes)
+        self.plain = [lexeme.text for lexeme in lexemes if lexeme.kind == "plain"]
+        self.wildcards = [lexeme.text for lexeme in lexemes if lexeme.wildcard]
+        self.lexemes = [lexeme for lexeme in lexemes if lexeme.kind != "plain"]
         self.i = 0
         self.depth = 0
 
     def parse(self) -> _Node:
         if not self.lexemes:
+            if self.plain:
+                raise _nothing_to_search(self.text)
             raise QuerySyntaxError("The query is empty.")
         node = self._group(top=True)
         if self.i < len(self.lexemes):
             raise QuerySyntaxError("Unmatched ')' in query.")
         return node
+
+    def notice(self) -> str | None:
+        """How the query was read differently from how it was typed, in one line (or None)."""
+        notes = []
+        unmatched = [f"'{char}'" for char in dict.fromkeys(self.plain) if char != "()"]
+        if unmatched:
+            notes.append(f"Unmatched {' and '.join(unmatched)} read as plain text.")
+        if "()" in self.plain:
+            notes.append("Empty brackets '()' read as plain text.")
+        if self.wildcards:
+            words = ", ".join(dict.fromkeys(self.wildcards))
+            notes.append(f"'*' is not a wildcard: searched {words}, which finds other forms of the word too.")
+        return " ".join(notes) or None
 
     def _peek(self) -> _Lexeme | None:
         return self.lexemes[self.i] if self.i < len(self.lexemes) else None
@@ -250,18 +331,44 @@ class _Parser:
 
 # --- compiling to Whoosh -------------------------------------------------------------------------------
 
-def parse_query(text: str, field_weights: dict[str, float] | None = None) -> ParsedQuery:
-    """Parse `text` in Vraagbaak's query syntax; raises QuerySyntaxError with a one-line reason."""
+def parse_query(text: str, field_weights: dict[str, float] | None = None, *, strict: bool = False) -> ParsedQuery:
+    """Parse `text` in Vraagbaak's query syntax; raises QuerySyntaxError with a one-line reason.
+
+    Unmatched brackets and quotes are read as plain characters, and a trailing '*' is ignored,
+    as pasted text needs; `ParsedQuery.notice` says so. `strict=True` makes them errors.
+    """
     compiler = _Compiler(field_weights or FIELD_WEIGHTS)
-    tree = _Parser(text).parse()
+    parser = _Parser(text, strict)
+    tree = parser.parse()
     compiled = compiler.group(tree, top=True)
     if compiled is None:
+        if not re.search(r"\w", text):
+            raise _nothing_to_search(text)
         raise QuerySyntaxError(
-            f"The query '{text}' has only stop words (de, het, van, ...); put them in quotes to "
+            f"The query {_quoted(text)} has only stop words (de, het, van, ...); put them in quotes to "
             'search for them as a phrase, e.g. "van de".'
         )
     return ParsedQuery(compiled, compiler.highlight, compiler.scored, compiler.all_words, compiler.words,
-                       compiler.term_weights, compiler.phrases)
+                       compiler.term_weights, compiler.phrases, parser.notice())
+
+
+SYMBOL_HELP = {
+    "+": "'+' goes right before a word that must occur (+fietsen)",
+    "-": "'-' goes right before a word to leave out (-trein)",
+    "*": "'*' is not a wildcard (a word finds its other forms by itself)",
+    "\\": "'\\' escapes nothing (put text in quotes to search it as written)",
+    "(": "brackets group words: (trein OR bus)",
+    ")": "brackets group words: (trein OR bus)",
+    '"': 'quotes enclose a phrase: "digitale competenties"',
+}
+
+
+def _nothing_to_search(text: str) -> QuerySyntaxError:
+    """The error for a query of punctuation only, saying what its symbols are for."""
+    hints = dict.fromkeys(SYMBOL_HELP[char] for char in text if char in SYMBOL_HELP)
+    return QuerySyntaxError(f"The query {_quoted(text)} has no word to search for" + (
+        ": " + "; ".join(hints) + "." if hints else "."
+    ))
 
 
 class _Compiler:
@@ -464,12 +571,27 @@ class Filters:
             elif value:
                 queries.append(filter_query(name, value))
         if self.date_from or self.date_to:
-            low = self.date_from.isoformat() if isinstance(self.date_from, dt.date) else (self.date_from or "")
-            high = self.date_to.isoformat() if isinstance(self.date_to, dt.date) else (self.date_to or "")
+            low, high = _option_date("--from", self.date_from), _option_date("--to", self.date_to)
+            if low and high and _date_bounds(low)[0] > _date_bounds(high)[1]:
+                raise QuerySyntaxError(f"The date range from {low} to {high} ends before it starts.")
             queries.append(filter_query("date", f"{low}..{high}"))
         if self.answered is not None:
             queries.append(filter_query("answered", "ja" if self.answered else "nee"))
         return queries
+
+
+def _option_date(option: str, value: str | dt.date | None) -> str:
+    """A date given as `date_from` or `date_to` (the CLI's --from, --to), as the query syntax
+    writes it; a malformed one is an error naming the option, not the range it would make."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not value:
+        return ""
+    try:
+        _date_bounds(value)
+    except ValueError:
+        raise QuerySyntaxError(f"Cannot read the {option} date '{value}'; use 2024, 2024-04 or 2024-04-26.") from None
+    return value.strip()
 
 
 def _only_filters(node: _Node) -> bool:

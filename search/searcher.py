@@ -95,6 +95,8 @@ class Results:
     the unit the hits are (a grouped question once per value; every copy when not grouped)."""
     sort: str = "relevance"
     """The order used: a query of filters only is sorted "-date" even when "relevance" was asked."""
+    notice: str | None = None
+    """One line on how the query was read, when not as typed (see `ParsedQuery.notice`)."""
 
     @property
     def pages(self) -> int:
@@ -109,6 +111,7 @@ class Results:
             "limit": self.limit,
             "sort": self.sort,
             "suggestion": self.suggestion,
+            "notice": self.notice,
             **({"facets": self.facets} if self.facets is not None else {}),
             "hits": [hit.to_dict() for hit in self.hits],
         }
@@ -175,7 +178,7 @@ class Searcher:
         self._weighting = scoring.BM25F(B=bm25_b, K1=bm25_k1)
         self._preload = preload
         self._generation = store.current_generation(index_dir)
-        self._searcher = self._generation.open(preload).searcher(weighting=self._weighting)
+        self._searcher = self._generation.searcher(preload, weighting=self._weighting)
         self._cache_for: Any = None
         self._cache: dict[str, Any] = {}
 
@@ -196,7 +199,7 @@ class Searcher:
             return  # a published generation never changes: every build writes a new one
         old = self._searcher
         self._generation = latest
-        self._searcher = latest.open(self._preload).searcher(weighting=self._weighting)
+        self._searcher = latest.searcher(self._preload, weighting=self._weighting)
         old.close()
 
     @property
@@ -219,6 +222,7 @@ class Searcher:
         date_from: str | dt.date | None = None,
         date_to: str | dt.date | None = None,
         answered: bool | None = None,
+        strict: bool = False,
     ) -> Results:
         """Run `query` (Vraagbaak's query syntax) and return page `page` of `limit` hits.
 
@@ -227,8 +231,10 @@ class Searcher:
         year over all matching documents. `group` shows a question sent to several ministers once,
         with the others in `Hit.also_asked`. `highlight=False` leaves out the passages (faster, for
         callers that show none). The filters are equivalent to the query syntax (see `Filters`).
-        Hits sorted by date have score 0. Raises QuerySyntaxError (a VraagbaakError) for a
-        malformed query, ValueError for a limit, page or sort out of range.
+        Hits sorted by date have score 0. Unmatched brackets and quotes are read as plain
+        characters (`Results.notice` says so); `strict=True` makes them errors. Raises
+        QuerySyntaxError (a VraagbaakError) for a malformed query, ValueError for a limit, page or
+        sort out of range.
         """
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
@@ -238,7 +244,7 @@ class Searcher:
             raise ValueError(f"sort must be one of {', '.join(SORT_ORDERS)}, not {sort!r}")
         filters = Filters(theme, minister, questioner, date_from, date_to, answered).queries(self._is_facet_value)
         if query.strip() or not filters:
-            parsed = parse_query(query, self.field_weights)
+            parsed = parse_query(query, self.field_weights, strict=strict)
         else:
             parsed = ParsedQuery(wq.Every(), scored=False)
         whoosh_query = wq.And([parsed.query] + [wq.ConstantScoreQuery(f, 0.0) for f in filters]) if filters else parsed.query
@@ -258,7 +264,7 @@ class Searcher:
         hits = [self._hit(docnum, score, marking, group) for docnum, score in top[offset:offset + limit]]
         return Results(
             query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
-            suggestion=self._suggestion(query, parsed, scorer),
+            suggestion=self._suggestion(query, parsed, scorer), notice=parsed.notice,
             facets=self._facets(matches, group) if facets else None,
         )
 

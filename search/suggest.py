@@ -19,6 +19,9 @@ SHARED_PREFIX = 2
 """Letters a suggestion shares with the typed word: few misspellings touch the first letters,
 and it keeps the candidate list short."""
 MIN_WORD = 4
+MAX_QUERY_CHARS = 200
+"""Longer queries get no suggestion: they are pasted text, not typed, and a suggestion would
+repeat all of it (its names and codes would pass for misspellings, too)."""
 
 
 def suggest(searcher: Any, query: str, finds: Callable[[str], bool] = lambda word: False) -> str | None:
@@ -28,7 +31,10 @@ def suggest(searcher: Any, query: str, finds: Callable[[str], bool] = lambda wor
     `searcher` is a Whoosh searcher; words are compared in their exact (unstemmed, folded) form.
     A word is unknown when that form is not in the index and `finds(word)` is false: a word that
     finds documents through its stem or its parts ("mentoringprogramma") needs no correction.
+    A query of more than MAX_QUERY_CHARS characters gets None.
     """
+    if len(query) > MAX_QUERY_CHARS:
+        return None
     reader = searcher.reader()
     corrections: dict[str, str] = {}
     for word in dict.fromkeys(word_lexemes(query)):

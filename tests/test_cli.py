@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
+from indexer import store
 from search.cli import main
 
 from .conftest import FIXTURE_FILES, FIXTURE_SEEDS, FIXTURES, FLEMISH_SEED
@@ -58,6 +60,62 @@ def test_index_with_bad_files_reports_each_and_exits_three(runner: CliRunner, tm
     assert [hit["id"] for hit in json.loads(search.output)["hits"]] == ["a"]
 
 
+def test_index_exits_three_only_in_the_run_that_meets_a_problem(runner: CliRunner, tmp_path: Path):
+    sources, index_dir = tmp_path / "seeds", str(tmp_path / "ix")
+    sources.mkdir()
+    (sources / "good.txt").write_bytes(FLEMISH_SEED.read_bytes())
+    (sources / "empty.txt").write_text("")
+    assert runner.invoke(main, ["index", str(sources), "--index-dir", index_dir]).exit_code == 3
+    again = runner.invoke(main, ["index", str(sources), "--index-dir", index_dir])
+    assert again.exit_code == 0
+    assert again.output.splitlines()[1:] == [
+        "1 problem(s), 1 skipped, 1 reported before:",
+        f"  {sources / 'empty.txt'}: empty file (skipped, reported before)",
+    ]
+    # A new bad file alone changes no document, and still counts once.
+    (sources / "image.txt").write_bytes(b"\x00\x01\x02binary")
+    added = runner.invoke(main, ["index", str(sources), "--index-dir", index_dir])
+    assert added.exit_code == 3
+    assert sorted(added.output.splitlines()[1:]) == [
+        f"  {sources / 'empty.txt'}: empty file (skipped, reported before)",
+        f"  {sources / 'image.txt'}: binary file, not text (skipped)",
+        "2 problem(s), 2 skipped, 1 reported before:",
+    ]
+    assert runner.invoke(main, ["index", str(sources), "--index-dir", index_dir]).exit_code == 0
+    assert runner.invoke(main, ["index", str(sources), "--index-dir", index_dir, "--rebuild"]).exit_code == 0
+    (sources / "image.txt").unlink()
+    (sources / "empty.txt").write_text("title: Leeg\nSCHRIFTELIJKE VRAAG\nnr. 1\nHoeveel fietsen?\n")
+    fixed = runner.invoke(main, ["index", str(sources), "--index-dir", index_dir])
+    assert (fixed.exit_code, fixed.output.splitlines()[1:]) == (0, ["No problems."])
+
+
+def test_index_waiting_for_the_lock_says_who_holds_it(runner: CliRunner, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    with store.write_lock(index_dir):
+        result = runner.invoke(main, ["index", str(FLEMISH_SEED), "--index-dir", str(index_dir), "--wait", "0.2"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Waiting for the lock on {index_dir}, held by process {os.getpid()} (at most 0.2 s)…",
+        f"Error: The index in '{index_dir}' is being written by process {os.getpid()} (lock file "
+        f"{index_dir / '.lock'}); waited 0.2 s. Try again when that build has finished.",
+    ]
+    assert result.stdout == ""
+
+
+def test_search_in_a_damaged_index_is_one_line_saying_rebuild(runner: CliRunner, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    assert runner.invoke(main, ["index", str(FLEMISH_SEED), "--index-dir", str(index_dir)]).exit_code == 0
+    for toc in index_dir.glob("gen-*/*.toc"):
+        toc.unlink()
+    for command in (["search", "onderwijstop"], ["stats"], ["show", "000_e61c5a0f903231aa"]):
+        result = runner.invoke(main, [*command, "--index-dir", str(index_dir)])
+        assert (result.exit_code, result.output) == (1, (
+            f"Error: Cannot read the index in '{index_dir}': it has no index files. "
+            f"Rebuild it: vraagbaak index --rebuild --index-dir {index_dir}\n"
+        ))
+
+
 def test_index_into_a_folder_whose_parent_is_missing_fails_cleanly(runner: CliRunner, tmp_path: Path):
     result = runner.invoke(main, ["index", str(FLEMISH_SEED), "--index-dir", str(tmp_path / "no" / "ix")])
     assert result.exit_code == 1
@@ -68,7 +126,7 @@ def test_search_prints_hits_with_highlighted_passages(runner: CliRunner, fixture
     result = runner.invoke(main, ["search", "leerkrachten", "digitale", "competenties", "--index-dir", str(fixture_index), "--limit", "2"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].endswith("results for 'leerkrachten digitale competenties' (page 1 of " + lines[0].split(" of ")[1])
+    assert lines[0] == "6 results for 'leerkrachten digitale competenties' (page 1 of 3)"
     assert lines[2] == "1. Nederlands-Vlaamse onderwijstop - Vervolg"
     assert lines[3] == "   nr. 385 · 2024-04-26 · Karolien Grosemans → Ben Weyts · Onderwijs en Vorming"
     assert lines[4].startswith(("   answer: ", "   question: "))
@@ -109,13 +167,40 @@ def test_search_no_results(runner: CliRunner, fixture_index: Path):
     assert result.output == "No results for 'xylofoonbouwer'.\n"
 
 
-@pytest.mark.parametrize("query", ['"open quote', "trein AND", "(trein", "foo:bar", "datum:morgen"])
+@pytest.mark.parametrize("query", ["thema:", "+", "trein AND", "foo:bar", "datum:morgen"])
 def test_bad_query_is_one_line_and_exit_code_two(runner: CliRunner, fixture_index: Path, query: str):
     result = runner.invoke(main, ["search", query, "--index-dir", str(fixture_index)])
     assert result.exit_code == 2
     assert result.output.startswith("Error: ")
     assert result.output.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+def test_pasted_text_with_an_unmatched_bracket_is_searched_with_a_notice(runner: CliRunner, fixture_index: Path):
+    args = ["search", "vertraging (zie bijlage", "--index-dir", str(fixture_index), "--limit", "1"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == [
+        "8 results for 'vertraging (zie bijlage' (page 1 of 8)",
+        "Note: Unmatched '(' read as plain text.",
+    ]
+    data = json.loads(runner.invoke(main, args + ["--json"]).output)
+    assert (data["total"], data["notice"]) == (8, "Unmatched '(' read as plain text.")
+    strict = runner.invoke(main, args + ["--strict"])
+    assert (strict.exit_code, strict.output) == (2, "Error: Missing ')' in query.\n")
+
+
+def test_a_search_by_filters_only_has_no_empty_query_in_its_summary(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["search", "--minister", "mobiliteit", "--index-dir", str(fixture_index), "--limit", "1"])
+    assert (result.exit_code, result.output.splitlines()[0]) == (0, "7 results (page 1 of 7)")
+    none = runner.invoke(main, ["search", "--minister", "mobiliteit", "--from", "2030", "--index-dir", str(fixture_index)])
+    assert (none.exit_code, none.output) == (0, "No results.\n")
+
+
+def test_a_long_query_is_shortened_in_the_summary_line(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["search", "vertraging " * 500, "--index-dir", str(fixture_index), "--limit", "1"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:2] == [f"7 results for '{'vertraging ' * 7}ver…' (page 1 of 7)", ""]
 
 
 def test_search_without_index_says_how_to_build_one(runner: CliRunner, tmp_path: Path):
@@ -152,6 +237,20 @@ def test_show_unanswered_and_json(runner: CliRunner, fixture_index: Path):
     assert data["answer"].startswith("1+3.")
     assert data["date"] == "2024-04-26"
     assert data["extra"]["pdf link"].startswith("https://docs.vlaamsparlement.be")
+
+
+def test_show_and_search_keep_the_arrow_when_the_questioner_or_minister_is_missing(runner: CliRunner, tmp_path: Path):
+    records = tmp_path / "records.jsonl"
+    records.write_text(
+        '{"id": "a", "number": "7", "date": "2024-05-03", "minister": "Ben Weyts", "question": "Hoeveel fietsen?"}\n'
+        '{"id": "b", "questioner": "Jan Peeters", "question": "Hoeveel fietsen?"}\n', encoding="utf-8",
+    )
+    assert runner.invoke(main, ["index", str(records), "--index-dir", str(tmp_path / "ix")]).exit_code == 0
+    shown = runner.invoke(main, ["show", "a", "--index-dir", str(tmp_path / "ix")])
+    assert shown.output.splitlines()[1] == "nr. 7 · 2024-05-03 · → Ben Weyts"
+    found = runner.invoke(main, ["search", "fietsen", "--no-group", "--index-dir", str(tmp_path / "ix")]).output
+    assert "   nr. 7 · 2024-05-03 · → Ben Weyts" in found.splitlines()
+    assert "   Jan Peeters →" in found.splitlines()
 
 
 def test_show_unknown_id(runner: CliRunner, fixture_index: Path):

@@ -81,6 +81,16 @@ def test_names_match_without_diacritics_and_by_surname(searcher: Searcher):
     assert ids(searcher.search("", questioner="Grosemans")) == ids(searcher.search("", questioner="grösemans"))
 
 
+@pytest.mark.parametrize("options, message", [
+    (["--from", "2024-13"], "Error: Cannot read the --from date '2024-13'; use 2024, 2024-04 or 2024-04-26.\n"),
+    (["--to", "2017-02-30"], "Error: Cannot read the --to date '2017-02-30'; use 2024, 2024-04 or 2024-04-26.\n"),
+    (["--from", "2018", "--to", "2017-06"], "Error: The date range from 2018 to 2017-06 ends before it starts.\n"),
+])
+def test_cli_bad_date_options_are_errors_naming_the_option(fixture_index: Path, options: list[str], message: str):
+    result = CliRunner().invoke(main, ["search", "trein", "--index-dir", str(fixture_index), *options])
+    assert (result.exit_code, result.output) == (2, message)
+
+
 def test_filter_options_narrow_a_word_query(searcher: Searcher):
     results = searcher.search("trein", theme="Vervoerbeleid", date_from="2017-05-01", limit=50)
     assert results.total > 0
@@ -103,7 +113,7 @@ def test_paging_is_stable_across_pages(searcher: Searcher):
 
 def test_similar_excludes_itself_and_identical_copies(searcher: Searcher):
     results = searcher.similar("kamer/kamer-2017-184521", limit=50)
-    assert not {hit.id for hit in results.hits} & RAPE_FIGURES
+    assert results.hits and not {hit.id for hit in results.hits} & RAPE_FIGURES
     results = searcher.similar("kamer/kamer-2017-186015", limit=5)
     assert results.hits[0].id == "kamer/kamer-2017-185261"  # the other question about bicycles
     assert "fietsen" in results.hits[0].shared_terms

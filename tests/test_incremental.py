@@ -135,6 +135,33 @@ def test_second_writer_waits_then_fails_naming_the_lock(tmp_path: Path):
     assert build_index([FLEMISH_SEED], tmp_path / "ix").unchanged == 1
 
 
+def test_a_waiting_writer_says_who_holds_the_lock_and_reports_progress_only_once_it_has_it(tmp_path: Path):
+    # The CLI starts its progress bar at the first progress call: a wait before it would make the
+    # bar's time estimate absurd.
+    build_index([FLEMISH_SEED], tmp_path / "ix")
+    events: list[tuple[str, object]] = []
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store.write_lock(tmp_path / "ix"):
+            held.set()
+            release.wait(10)
+            events.append(("released", None))
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+
+    def waiting(who: str) -> None:
+        events.append(("waiting", who))
+        release.set()
+
+    build_index([FLEMISH_SEED], tmp_path / "ix", lock_timeout=10, waiting=waiting,
+                progress=lambda done, total: events.append(("progress", (done, total))))
+    holder.join()
+    assert events == [("waiting", f"process {os.getpid()}"), ("released", None), ("progress", (1, 1))]
+
+
 def _big_corpus(tmp_path: Path, copies: int) -> Path:
     big = tmp_path / "big"
     for n in range(copies):
@@ -179,14 +206,24 @@ def test_killed_build_leaves_the_previous_index_working(tmp_path: Path):
 def test_concurrent_build_in_another_process_is_refused_then_succeeds(tmp_path: Path):
     index_dir = tmp_path / "ix"
     build_index([FLEMISH_SEED], index_dir)
-    known = {p.name for p in index_dir.glob("gen-*")}
-    process = _start_build(_big_corpus(tmp_path, 20), index_dir)
+    # The other build stops at its first file, holding the lock, until told to go on: the second
+    # build is tried while the lock is certainly held, however fast the machine.
+    code = (
+        "import sys; from indexer import build_index\n"
+        "def pause(done, total):\n"
+        "    if done == 1:\n"
+        "        print('building', flush=True); sys.stdin.readline()\n"
+        f"build_index([{str(FIXTURE_SEEDS)!r}], {str(index_dir)!r}, rebuild=True, progress=pause)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
     try:
-        _wait_for_new_generation(index_dir, known, process)
-        with pytest.raises(IndexLocked):
+        assert process.stdout.readline() == "building\n"
+        with pytest.raises(IndexLocked, match=f"being written by process {process.pid} "):
             build_index([FLEMISH_SEED], index_dir, lock_timeout=0.2)
     finally:
-        assert process.wait(timeout=300) == 0
+        process.communicate("go on\n", timeout=300)
+    assert process.returncode == 0
     assert build_index([FLEMISH_SEED], index_dir, lock_timeout=5).rebuilt is None
 
 

@@ -82,7 +82,7 @@ def test_similar_api_returns_what_vraagbaak_similar_json_prints(client: TestClie
     response = client.get(f"/api/documents/{FLEMISH_ID}/similar", params={"limit": 3})
     assert response.status_code == 200
     assert response.json() == cli_json(fixture_index, "similar", FLEMISH_ID, "--limit", "3")
-    assert all("shared_terms" in hit for hit in response.json()["hits"])
+    assert response.json()["hits"] and all("shared_terms" in hit for hit in response.json()["hits"])
 
 
 def test_stats_api_returns_what_vraagbaak_stats_json_prints(client: TestClient, fixture_index: Path):
@@ -120,10 +120,19 @@ def test_responses_forbid_scripts_and_framing(client: TestClient):
 # Errors: JSON {"error": message} under /api, with the right status.
 
 def test_malformed_query_is_400_with_the_librarys_message(client: TestClient, fixture_index: Path):
-    response = client.get("/api/search", params={"q": '"digitale competenties'})
+    response = client.get("/api/search", params={"q": "digitale AND"})
     assert response.status_code == 400
-    cli = CliRunner().invoke(main, ["search", '"digitale competenties', "--index-dir", str(fixture_index)])
+    cli = CliRunner().invoke(main, ["search", "digitale AND", "--index-dir", str(fixture_index)])
     assert response.json() == {"error": cli.output.removeprefix("Error: ").strip()}
+
+
+def test_unmatched_quote_is_plain_text_with_the_notice_on_the_page_and_in_the_api(client: TestClient):
+    response = client.get("/api/search", params={"q": '"digitale competenties'})
+    assert response.status_code == 200
+    assert response.json()["total"] > 0
+    assert response.json()["notice"] == "Unmatched '\"' read as plain text."
+    page = client.get("/", params={"q": '"digitale competenties'})
+    assert '<p class="notice">Unmatched &#39;&#34;&#39; read as plain text.</p>' in page.text
 
 
 def test_empty_query_without_filters_is_400(client: TestClient):
@@ -169,6 +178,11 @@ def test_bad_parameters_are_422_naming_the_parameter(client: TestClient, url: st
     assert response.json()["error"].startswith(f"{parameter}: ")
 
 
+def test_a_date_of_the_right_shape_that_is_no_date_is_422_quoting_it(client: TestClient):
+    response = client.get("/api/search?q=trein&to=2024-02-30")
+    assert response.json() == {"error": "to: '2024-02-30' is not a date; use 2024, 2024-04 or 2024-04-26"}
+
+
 def test_missing_index_is_503_until_one_is_built(tmp_path: Path):
     with TestClient(create_app(tmp_path / "ix", refresh_seconds=0)) as client:
         for url in ("/healthz", "/api/search?q=trein", "/api/stats"):
@@ -177,7 +191,8 @@ def test_missing_index_is_503_until_one_is_built(tmp_path: Path):
             assert "Build one with: vraagbaak index" in response.json()["error"]
         page = client.get("/?q=trein")
         assert page.status_code == 503
-        assert "De index is niet beschikbaar" in page.text
+        assert "De index is niet beschikbaar" in page.text and "Er is nog geen index om in te zoeken." in page.text
+        assert str(tmp_path) not in page.text
         build_index([FLEMISH_SEED], tmp_path / "ix")
         assert client.get("/healthz").json() == {"status": "ok", "documents": 1}
 
@@ -191,11 +206,26 @@ def test_index_built_by_another_version_is_503_saying_rebuild(tmp_path: Path):
         (generation / "manifest.json").write_text(json.dumps({**manifest, "schema_version": -1}))
         response = client.get("/api/search", params={"q": "leerkrachten"})
         assert response.status_code == 503
-        assert "Rebuild the index" in response.json()["error"]
+        assert response.json() == {"error": "The index was built by another version of Vraagbaak. "
+                                             "Rebuild the index: vraagbaak index --rebuild"}
+
+
+def test_no_usable_index_never_shows_the_servers_paths(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    build_index([FLEMISH_SEED], tmp_path / "ix")
+    for toc in (tmp_path / "ix").glob("gen-*/*.toc"):
+        toc.unlink()
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        api = client.get("/api/search", params={"q": "onderwijstop"})
+        page = client.get("/", params={"q": "onderwijstop"})
+    assert (api.status_code, api.json()) == (503, {"error": "The index cannot be read. Rebuild the index: vraagbaak index --rebuild"})
+    assert page.status_code == 503
+    assert "<p>De index kan niet gelezen worden en moet opnieuw gebouwd worden.</p>" in page.text
+    assert str(tmp_path) not in api.text + page.text
+    assert f"Cannot read the index in '{tmp_path / 'ix'}'" in caplog.text  # for whoever runs the server
 
 
 def test_pages_show_errors_as_html_with_the_same_status(client: TestClient):
-    bad = client.get("/", params={"q": '"digitale'})
+    bad = client.get("/", params={"q": "thema:"})
     assert bad.status_code == 400
     assert bad.headers["content-type"].startswith("text/html")
     assert "Deze zoekvraag klopt niet" in bad.text
@@ -250,10 +280,54 @@ def test_marks_follow_the_passage_highlights(client: TestClient, fixture_index: 
     assert passage["text"][start:end] == "kopiëren"
 
 
+def test_a_hit_without_questioner_keeps_the_arrow_before_the_minister(tmp_path: Path):
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"id": "a", "minister": "Ben Weyts", "question": "Hoeveel fietsen?"}\n', encoding="utf-8")
+    build_index([records], tmp_path / "ix")
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        assert "<span>→ Ben Weyts</span>" in client.get("/", params={"q": "fietsen"}).text
+        assert "<span>→ Ben Weyts</span>" in client.get("/documents/a").text
+
+
 def test_questions_sent_to_several_ministers_show_ook_gesteld_aan(client: TestClient):
     html = client.get("/", params={"q": "verkrachting"}).text
     assert "ook gesteld aan:" in html
-    assert '<a href="/documents/kamer/kamer-2017-184504">Vice-eersteminister en minister van Veiligheid' in html
+    assert ('<a href="/documents/kamer/kamer-2017-184504" title="Vice-eersteminister en minister van Veiligheid en '
+            'Binnenlandse Zaken, belast met de Regie der Gebouwen">Vice-eersteminister en minister van…</a>') in html
+
+
+def test_ook_gesteld_aan_lists_the_first_three_ministers_shortened_then_how_many_more(tmp_path: Path):
+    records = tmp_path / "records.jsonl"
+    offices = [f"Minister van Zaken nummer {n}, belast met van alles en nog wat" for n in range(16)]
+    records.write_text("".join(
+        json.dumps({"id": f"q{n:02d}", "minister": office, "date": "2024-05-03", "question": "Hoeveel fietsen zijn er?"}) + "\n"
+        for n, office in enumerate(offices)
+    ), encoding="utf-8")
+    build_index([records], tmp_path / "ix")
+    with TestClient(create_app(tmp_path / "ix")) as client:
+        html = client.get("/", params={"q": "fietsen"}).text
+    [also] = re.findall(r'<p class="also">(.*?)</p>', html, re.S)
+    shown = re.findall(r'<a href="/documents/(q\d+)" title="([^"]*)">([^<]*)</a>', also)
+    assert len(shown) == 3
+    for doc_id, title, text in shown:
+        assert title == offices[int(doc_id[1:])]
+        assert text.endswith(", belast met…") and title.startswith(text[:-1]) and len(text) <= 41
+    assert " ".join(also.split()).endswith("</a> en 12 anderen")
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/", 200), ("/?q=trein", 200), ("/api/search?q=trein", 200), ("/healthz", 200),
+    (f"/documents/{FLEMISH_ID}", 200), ("/static/style.css", 200), ("/documents/nope", 404),
+])
+def test_head_answers_as_get_without_a_body(client: TestClient, url: str, status: int):
+    response, get = client.head(url), client.get(url)
+    assert (response.status_code, response.content) == (status, b"")
+    assert response.headers["content-type"] == get.headers["content-type"]
+    assert response.headers["content-length"] == str(len(get.content))
+
+
+def test_other_methods_are_still_not_allowed(client: TestClient):
+    assert client.post("/api/search").status_code == 405
 
 
 def test_facet_value_links_add_the_filter_and_active_filters_can_be_removed(client: TestClient):
@@ -365,7 +439,7 @@ def evil_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient
         ("/?thema=onderwijs", 200),
         ("/documents/evil%22%3E%3Ci%3Ex", 200),
         ("/?q=<script>alert(1)</script> schoolbrief", 200),  # the query shown back in the box and the summary
-        ("/?q=" + XSS, 400),  # the error message quotes the query
+        ("/?q=" + XSS, 200),  # its unmatched quote read as plain text, with a notice
         ("/documents/" + XSS, 404),  # the error message quotes the id
     ],
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import logging
 import os
 import threading
 import time
@@ -25,14 +26,19 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexer.structure import pair_parts, question_intro
 
-from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Results, Searcher, document_to_dict
+from .. import (
+    DocumentNotFound, IndexNotFound, IndexOutdated, IndexProblem, Passage, QuerySyntaxError, Results, Searcher,
+    document_to_dict,
+)
 from ..query import Filters
 from ..searcher import SortOrder
 
 HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 500
 MAX_LIMIT = 100
 MAX_PAGE = 1000
@@ -61,7 +67,21 @@ class ErrorBody(BaseModel):
     error: str
 
 
-ERROR_STATUS: dict[type[Exception], int] = {QuerySyntaxError: 400, DocumentNotFound: 404, IndexProblem: 503}
+ERROR_STATUS: dict[type[Exception], int] = {QuerySyntaxError: 400, DocumentNotFound: 404}
+INDEX_MESSAGES: dict[type[IndexProblem], tuple[str, str]] = {
+    IndexNotFound: ("There is no index to search yet. Build one with: vraagbaak index",
+                    "Er is nog geen index om in te zoeken."),
+    IndexOutdated: ("The index was built by another version of Vraagbaak. Rebuild the index: vraagbaak index --rebuild",
+                    "De index is gebouwd door een andere versie van Vraagbaak en moet opnieuw gebouwd worden."),
+    IndexProblem: ("The index cannot be read. Rebuild the index: vraagbaak index --rebuild",
+                   "De index kan niet gelezen worden en moet opnieuw gebouwd worden."),
+}
+"""What a visitor is told when there is no usable index, for the API and for the pages: never the
+library's message, which names the index's folder on the server (that goes to the server log)."""
+ALSO_ASKED_SHOWN = 3
+ALSO_ASKED_CHARS = 40
+"""'ook gesteld aan' lists this many other ministers, each shortened to about this many characters,
+then 'en N anderen': a question can go to 16 ministers with titles of 100 characters."""
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed query"},
     404: {"model": ErrorBody, "description": "No document with this id"},
@@ -113,7 +133,9 @@ def search_params(
         try:  # the right shape can still be no date (2024-13): that is a bad parameter too
             Filters(date_from=value).queries()
         except QuerySyntaxError as err:
-            raise RequestValidationError([{"loc": ("query", name), "msg": str(err), "type": "value_error"}]) from err
+            # Not the library's message, which names the command's option (--from).
+            message = f"'{value}' is not a date; use 2024, 2024-04 or 2024-04-26"
+            raise RequestValidationError([{"loc": ("query", name), "msg": message, "type": "value_error"}]) from err
     return SearchParams(q, page, limit, thema, minister, van, date_from, date_to, answered, sort, facets, group)
 
 
@@ -158,6 +180,34 @@ class SharedSearcher:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+
+
+class HeadAsGet:
+    """Answers HEAD as the GET of the same URL, without the body: monitors and link checkers use HEAD."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+def shortened(text: str, width: int = ALSO_ASKED_CHARS) -> str:
+    """`text` cut at a word to at most about `width` characters, with "…" when cut."""
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0].rstrip(",;:-– ") + "…"
 
 
 def highlighted(passage: Passage) -> Markup:
@@ -217,8 +267,9 @@ def _templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url)
-    environment.globals.update(search_url=search_url, facet_filter=facet_filter)
+    environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url,
+                               shortened=shortened)
+    environment.globals.update(search_url=search_url, facet_filter=facet_filter, also_asked_shown=ALSO_ASKED_SHOWN)
     return environment
 
 
@@ -240,6 +291,7 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
     app = FastAPI(title="Vraagbaak", summary="Full-text search in Dutch parliamentary written questions.",
                   version="1", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(HeadAsGet)
 
     def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         params = dict(request.query_params)
@@ -247,8 +299,11 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
         html = templates.get_template(template).render(params=params, form=form, **context)
         return HTMLResponse(html, status_code=status_code)
 
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
     def error(request: Request, status_code: int, message: str) -> Response:
-        if request.url.path.startswith("/api/") or request.url.path == "/healthz":
+        if is_api(request):
             return JSONResponse({"error": message}, status_code=status_code)
         return page(request, "error.html", status_code, status=status_code, message=message)
 
@@ -259,6 +314,12 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
 
     for error_type, status_code in ERROR_STATUS.items():
         app.add_exception_handler(error_type, library_error(status_code))
+
+    @app.exception_handler(IndexProblem)
+    async def no_usable_index(request: Request, exc: IndexProblem) -> Response:
+        logger.warning("%s", exc)
+        english, dutch = next(messages for kind, messages in INDEX_MESSAGES.items() if isinstance(exc, kind))
+        return error(request, 503, english if is_api(request) else dutch)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(request: Request, exc: RequestValidationError) -> Response:
