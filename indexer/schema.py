@@ -110,7 +110,7 @@ def document_fields(document: Document) -> dict[str, Any]:
         "extra": dict(document.extra),
     }
     if document.title_from_text:
-        # The text's first line, already indexed as question text: shown, never weighted as a title.
+        # The first line of the question (or answer) text, indexed with it: shown, never weighted as a title.
         fields.update(title="", _stored_title=document.title, title_from_text=True)
     if document.answer:
         fields["answer"] = document.answer

@@ -182,7 +182,8 @@ def best_passages(
     A sentence counts each distinct term it matches once, with its weight in `weights` (1 when
     absent): rare, decisive words and a compound's own form weigh more than common words and a
     compound's parts. `phrases` (per section, sequences of exact forms) are marked only where
-    their words stand in order, and a sentence holding one comes before any without. The title
+    their words stand in order (word by word where a sentence ends between them), and count
+    PHRASE_WEIGHT times the weights of their words' exact forms. The title
     is used only when no sentence of the question or answer matches; with no match at all, the
     question's opening is returned unmarked so every hit shows some text.
     """
@@ -236,7 +237,7 @@ def best_passages(
 
 PHRASE_WEIGHT = 10.0
 """How much more a "quoted phrase" found in a sentence counts than its words would one by one:
-a passage holding the phrase comes first."""
+a passage holding the phrase comes before those with a few other words of the query."""
 
 
 def _weighted_spans(text: str, terms: set[str], weights: dict[str, float], phrases: list[tuple[str, ...]]
@@ -248,27 +249,42 @@ def _weighted_spans(text: str, terms: set[str], weights: dict[str, float], phras
         matched = [term for term in word_terms(word, whole) if term in terms]
         key = max(matched, key=lambda term: weights.get(term, 1.0))
         found.append((start, end, key, weights.get(key, 1.0)))
-    for phrase in phrases:
-        weight = PHRASE_WEIGHT * sum(weights.get(stem(word), 1.0) for word in phrase)
-        found.extend((start, end, " ".join(phrase), weight) for start, end in phrase_spans(text, phrase))
+    if phrases:
+        folded = _fold_in_place(text)
+        if folded is None:
+            folded = fold(text.lower())
+        if len(folded) == len(text):  # else offsets would not fit the text: mark no phrase rather than wrongly
+            for phrase in phrases:
+                word_weights = [weights.get(EXACT_PREFIX + word, 1.0) for word in phrase]
+                for start, end, index in phrase_spans(folded, phrase):
+                    if index is None:
+                        found.append((start, end, " ".join(phrase), PHRASE_WEIGHT * sum(word_weights)))
+                    else:  # a word of a phrase split by a sentence end counts as that word alone
+                        found.append((start, end, EXACT_PREFIX + phrase[index], word_weights[index]))
     found.sort()
     return found
 
 
-def phrase_spans(text: str, phrase: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Where the words of `phrase` (exact forms: lower-case, folded) stand in `text` one after the
-    other, as the index's phrase search finds them (only punctuation or spaces between)."""
-    folded = _fold_in_place(text)
-    if folded is None:
-        folded = fold(text.lower())
-        if len(folded) != len(text):  # offsets would not fit the text: mark nothing rather than wrongly
-            return []
-    return [match.span() for match in _phrase_re(phrase).finditer(folded)]
+def phrase_spans(folded: str, phrase: tuple[str, ...]) -> list[tuple[int, int, int | None]]:
+    """Where the words of `phrase` (exact forms: lower-case, folded) stand one after the other in
+    `folded` (a text lower-cased and folded), as the index's phrase search finds them: only spaces
+    or punctuation between. Each is (start, end, None) for the whole phrase, or, where a sentence
+    ends between its words, (start, end, index in `phrase`) for each word, so that no span
+    crosses a passage's bounds."""
+    found: list[tuple[int, int, int | None]] = []
+    for match in _phrase_re(phrase).finditer(folded):
+        words = [match.span(group) for group in range(1, len(phrase) + 1)]
+        between = [folded[end:start] for (_, end), (start, _) in zip(words, words[1:])]
+        if any(_SENTENCE_END_RE.search(gap + " ") for gap in between):
+            found.extend((start, end, index) for index, (start, end) in enumerate(words))
+        else:
+            found.append((*match.span(), None))
+    return found
 
 
 @lru_cache(maxsize=256)
 def _phrase_re(phrase: tuple[str, ...]) -> re.Pattern[str]:
-    words = r"[^\w]+".join(re.escape(word) for word in phrase)
+    words = r"[^\w]+".join(f"({re.escape(word)})" for word in phrase)
     return re.compile(rf"(?<![^\W_]){words}(?![^\W_])")
 
 

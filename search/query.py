@@ -81,7 +81,8 @@ class ParsedQuery:
     one: those documents rank first, so when they fill a page the others need no scoring."""
     words: dict[str, list[wq.Query]] = field(default_factory=dict)
     """Each word searched as text (see `word_lexemes`), as typed, with the queries that find it
-    (one per occurrence: "titel:fiets fiets" searches it in the title and everywhere)."""
+    (one per occurrence: "titel:fiets fiets" searches it in the title and everywhere; a word
+    joined with its neighbours, "mysterycalls", finds each of "mystery" and "calls")."""
     term_weights: dict[str, float] = field(default_factory=dict)
     """How much a highlighted term counts when passages are chosen, relative to a word's own stem:
     a compound's part or a related form less, a word joined from query words more."""
@@ -461,24 +462,26 @@ class _Compiler:
                 run = free_words[first:first + size]
                 if len(run) < size or run[-1][0] - run[0][0] != size - 1:
                     break  # not adjacent in the query
-                if any(q is None or node.field != run[0][1].field or not _joinable(node.text) for _, node, q in run):
+                parts = [_joinable(node.text) for _, node, _ in run]
+                if any(q is None or node.field != run[0][1].field for _, node, q in run) or None in parts:
                     break
-                query = self.text(_Node("word", "".join(node.text for _, node, _ in run), run[0][1].field), joins=size)
+                query = self.text(_Node("word", "".join(parts), run[0][1].field), joined=size)  # type: ignore[arg-type]
                 if query is not None:
                     for _, node, _ in run:
                         self.words.setdefault(node.text, []).append(query)
                     found.append(([q for _, _, q in run if q is not None], query))
         return found
 
-    def text(self, node: _Node, joins: int = 0) -> wq.Query | None:
-        """A word or phrase, in every text field or (with titel:/vraag:/antwoord:) in one. With
-        `joins`, a word made by joining that many query words: itself only, not its compound
-        parts (the words it joins are searched already) and not in the name fields."""
+    def text(self, node: _Node, joined: int = 1) -> wq.Query | None:
+        """A word or phrase, in every text field or (with titel:/vraag:/antwoord:) in one. A word
+        `joined` from more than one query word is searched as itself only, not its compound parts
+        (the words it joins are searched already) nor in the name fields, and counts as each of
+        them (its weight times their number)."""
         exact = node.kind == "phrase"
         fields = (node.field,) if node.field else TEXT_FIELDS
         clauses = []
         positions = _analyze(node.text, exact)
-        if joins:
+        if joined > 1:
             positions = [[(term, kind) for term, kind in terms if kind == "word"] for terms in positions]
             if len(positions) != 1 or _is_stop_position(positions[0]) or not positions[0]:
                 return None
@@ -486,11 +489,11 @@ class _Compiler:
             q = _positions_query(fieldname, positions, exact)
             if q is None:
                 continue
-            clauses.append(_boosted(q, self.weights.get(fieldname, 1.0) * max(joins, 1)))
+            clauses.append(_boosted(q, self.weights.get(fieldname, 1.0) * joined))
             if not self._negated:
                 self.scored = True
-                self.mark(fieldname, positions, exact, max(joins, 1))
-        if not node.field and not exact and clauses and not joins:
+                self.mark(fieldname, positions, exact, joined)
+        if not node.field and not exact and clauses and joined == 1:
             names = _name_terms(node.text)
             for fieldname in NAME_FIELDS:
                 if len(names) == 1 and self.weights.get(fieldname, 0) > 0:
@@ -498,11 +501,11 @@ class _Compiler:
             if node.text.isdigit():
                 clauses.append(_boosted(wq.Term("number", node.text), self.weights.get("number", 1.0)))
         query = _combine(wq.Or, clauses)
-        if query is not None and node.kind == "word" and not self._negated and not joins:
+        if query is not None and node.kind == "word" and not self._negated and joined == 1:
             self.words.setdefault(node.text, []).append(query)
         return query
 
-    def mark(self, fieldname: str, positions: list[Alternatives], exact: bool, joins: int) -> None:
+    def mark(self, fieldname: str, positions: list[Alternatives], exact: bool, joined: int) -> None:
         """Record what to highlight for a searched word or phrase, and how much each term counts."""
         if exact and len(positions) > 1:
             sequence = tuple(terms[0][0][len(EXACT_PREFIX):] for terms in positions)
@@ -512,7 +515,7 @@ class _Compiler:
             if exact or not _is_stop_position(terms):
                 for term, kind in terms:
                     self.highlight.setdefault(fieldname, set()).add(term)
-                    weight = _KIND_WEIGHTS.get(kind, 1.0) * joins
+                    weight = _KIND_WEIGHTS.get(kind, 1.0) * joined
                     self.term_weights[term] = max(weight, self.term_weights.get(term, 0.0))
 
     def filter(self, node: _Node) -> wq.Query:
@@ -601,9 +604,14 @@ def _only_filters(node: _Node) -> bool:
     return node.field in FILTER_FIELDS
 
 
-def _joinable(word: str) -> bool:
-    """Whether a query word may be joined with its neighbours: letters only, not a stop word."""
-    return word.isalpha() and word.lower() not in STOP_WORDS
+def _joinable(text: str) -> str | None:
+    """The word a query word gives to join with its neighbours (folded, without the punctuation
+    typed with it: "calls?" gives "calls"), or None: a stop word, a number, several words."""
+    positions = _analyze(text, exact=False)
+    if len(positions) != 1:
+        return None
+    words = [term[len(EXACT_PREFIX):] for term, kind in _analyze(text, exact=True)[0] if kind == "word"]
+    return words[0] if len(words) == 1 and words[0].isalpha() and words[0] not in STOP_WORDS else None
 
 
 def _combine(kind: type[wq.CompoundQuery], queries: Iterable[wq.Query | None]) -> wq.Query | None:

@@ -9,7 +9,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from heapq import nlargest
-from typing import Any, Literal
+from typing import Any, Literal, Mapping
 
 from whoosh import query as wq
 from whoosh import scoring, sorting
@@ -17,6 +17,7 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import DATETIME
 
 from indexer import store
+from indexer.analysis import EXACT_PREFIX
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
 from indexer.schema import TEXT_FIELDS, question_key, stored_document
@@ -228,7 +229,8 @@ class Searcher:
 
         `sort` is "relevance" (a query of filters only lists the newest first), "date" (oldest
         first) or "-date" (newest first). `facets` adds counts per theme, minister, questioner and
-        year over all matching documents. `group` shows a question sent to several ministers once,
+        year over all matches, in the unit the hits are (questions when grouped). The options never
+        change which documents match, their order or scores. `group` shows a question sent to several ministers once,
         with the others in `Hit.also_asked`. `highlight=False` leaves out the passages (faster, for
         callers that show none). The filters are equivalent to the query syntax (see `Filters`).
         Hits sorted by date have score 0. Unmatched brackets and quotes are read as plain
@@ -256,10 +258,11 @@ class Searcher:
         # by date) and the facet counts from the same set, so options never change hits or scores.
         matches = scorer.docs()
         total = self._distinct_questions(matches) if group else len(matches)
+        copies = len(matches) / max(total, 1)  # documents per question: how many to rank for a page
         if sort == "relevance":
-            top = self._ranked(scorer, matches, total, parsed.all_words, offset + limit, group)
+            top = self._ranked(scorer, matches, parsed.all_words, offset + limit, group, copies)
         else:
-            top = self._by_date(matches, total, offset + limit, group, newest_first=sort == "-date")
+            top = self._by_date(matches, offset + limit, group, copies, newest_first=sort == "-date")
         marking = self._marking(parsed) if highlight and top[offset:offset + limit] else None
         hits = [self._hit(docnum, score, marking, group) for docnum, score in top[offset:offset + limit]]
         return Results(
@@ -268,10 +271,10 @@ class Searcher:
             facets=self._facets(matches, group) if facets else None,
         )
 
-    def _ranked(self, scorer: QueryScorer, matches: set[int], total: int, all_words: wq.Query | None, count: int,
-                group: bool) -> list[tuple[int, float]]:
-        """The best `count` of `matches` (the scorer's matches, `total` of them in the unit shown)
-        as (docnum, score), best first: the best copy of each question when grouped."""
+    def _ranked(self, scorer: QueryScorer, matches: set[int], all_words: wq.Query | None, count: int,
+                group: bool, copies: float) -> list[tuple[int, float]]:
+        """The best `count` of `matches` (the scorer's matches; `copies` documents per question on
+        average) as (docnum, score), best first: the best copy of each question when grouped."""
         if not matches:  # also what an index of an empty corpus, without any column, gives
             return []
         among = None
@@ -281,22 +284,26 @@ class Searcher:
             complete = scorer.docs(all_words) & matches
             if (self._distinct_questions(complete) if group else len(complete)) >= count:
                 among = complete
-        # Each question's copies, on average: how many more than `count` to look at for `count` questions.
-        return self._best(scorer.scores(among), count, group, len(matches) / max(total, 1))
+        return self._best(scorer.scores(among), count, group, copies)
 
-    def _by_date(self, matches: set[int], total: int, count: int, group: bool, newest_first: bool
+    def _by_date(self, matches: set[int], count: int, group: bool, copies: float, newest_first: bool
                  ) -> list[tuple[int, float]]:
-        """The first `count` of `matches` by date (newest first with `newest_first`), with score 0;
-        documents without a date come last either way, and equal dates keep the index's order."""
+        """The first `count` of `matches` by date (newest first with `newest_first`), with score 0:
+        equal dates in the index's order, or its reverse for newest first, so that one order is
+        the other reversed; documents without a date come last either way, in the index's order."""
         if not matches:
             return []
         dates = self._dates()
-        # As scores for `_best`, which takes the highest first: the date, or minus the date.
-        sign = 1 if newest_first else -1
-        undated = -1 if newest_first else -_NO_DATE - 1  # below every date in the order used
-        order = {docnum: undated if dates[docnum] == _NO_DATE else sign * dates[docnum] for docnum in matches}
-        best = self._best(order, count, group, len(matches) / max(total, 1))
-        return [(docnum, 0.0) for docnum, _ in best]
+        span = len(dates)
+        # As unique integer scores for `_best`, which takes the highest first; undated ones below 0.
+        if newest_first:
+            order = {docnum: dates[docnum] * span + docnum for docnum in matches}
+        else:
+            order = {docnum: (_NO_DATE - dates[docnum]) * span + span - 1 - docnum for docnum in matches}
+        for docnum in matches:
+            if dates[docnum] == _NO_DATE:
+                order[docnum] = -1 - docnum
+        return [(docnum, 0.0) for docnum, _ in self._best(order, count, group, copies)]
 
     def _facets(self, matches: set[int], group: bool) -> dict[str, dict[str, int]]:
         """Counts per value of each facet among `matches`, in the unit the results show: a grouped
@@ -320,7 +327,7 @@ class Searcher:
         return suggest(self._searcher, query,
                        lambda word: any(scorer.docs(found_by) for found_by in parsed.words.get(word, ())))
 
-    def _best(self, scores: dict[int, float], count: int, group: bool, copies: float = 1.0) -> list[tuple[int, float]]:
+    def _best(self, scores: Mapping[int, float], count: int, group: bool, copies: float = 1.0) -> list[tuple[int, float]]:
         """The `count` best, ties by docnum; when grouped, only the first best copy of a question
         (`copies`: how many documents a question has on average, a first guess of how many to take)."""
         if not scores:
@@ -353,12 +360,17 @@ class Searcher:
 
     def _marking(self, parsed: ParsedQuery) -> Marking:
         """What the passages of a query's hits mark, each term weighted by its kind (see
-        `ParsedQuery.term_weights`) times its rarity in the texts, so decisive words choose."""
+        `ParsedQuery.term_weights`) times its rarity in the texts, so decisive words choose; a
+        phrase's words by the rarity of their exact forms, so "van de minister" weighs little."""
         count = max(self._searcher.doc_count_all(), 1)
-        weights = {}
-        for term, weight in parsed.term_weights.items():
+
+        def rarity(term: str) -> float:
             frequency = sum(self._searcher.doc_frequency(field, term) for field in TEXT_FIELDS)
-            weights[term] = weight * (math.log(count / (frequency + 1)) + 1)
+            return math.log(count / (frequency + 1)) + 1
+
+        weights = {term: weight * rarity(term) for term, weight in parsed.term_weights.items()}
+        for phrase in (phrase for phrases in parsed.phrases.values() for phrase in phrases):
+            weights.update((EXACT_PREFIX + word, rarity(EXACT_PREFIX + word)) for word in phrase)
         return Marking(parsed.highlight, weights, parsed.phrases)
 
     def _hit(self, docnum: int, score: float, marking: Marking | None, group: bool) -> Hit:

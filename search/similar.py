@@ -36,8 +36,10 @@ def key_terms(reader: Any, document: Document, count: int = KEY_TERMS) -> list[K
     """The `count` most significant terms of `document`, best first."""
     frequency: Counter[str] = Counter()
     surface: dict[str, Counter[str]] = {}
-    # The title counts twice: it names the subject in few words, as its field weight does in search.
-    for text in (document.title, document.title, document.question, document.answer or ""):
+    # A title counts twice: it names the subject in few words, as its field weight does in search.
+    # A title that is the text's first line is counted with the text only.
+    titles = () if document.title_from_text else (document.title, document.title)
+    for text in (*titles, document.question, document.answer or ""):
         for token in dutch_analyzer()(text, positions=True, chars=True, mode="index"):
             term = token.text
             if term.startswith(EXACT_PREFIX) or token.part or token.whole or not term.isalpha() or len(term) < 3:

@@ -84,3 +84,40 @@ def test_one_and_two_segments_give_the_same_results(indexes: dict[int, Path]) ->
             seen.append({f"{query} {sort}": searcher.search(query, limit=50, facets=True, sort=sort).to_dict()
                          for query in all_queries() for sort in ("relevance", "-date")})
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("segments", [1, 2])
+def test_date_orders_are_each_others_reverse_whatever_the_options(indexes: dict[int, Path], segments: int) -> None:
+    with Searcher(indexes[segments]) as searcher:
+        for query in FIXTURE_QUERIES:
+            oldest = [hit.id for hit in searcher.search(query, limit=50, sort="date", group=False).hits]
+            newest = searcher.search(query, limit=50, sort="-date", group=False)
+            assert [hit.id for hit in newest.hits] == oldest[::-1], query
+            assert {hit.score for hit in newest.hits} <= {0.0}
+            dates = [hit.date for hit in newest.hits]
+            assert dates == sorted(dates, reverse=True)
+            for sort in ("date", "-date"):
+                plain = ranked(searcher.search(query, limit=50, sort=sort, group=False))
+                assert ranked(searcher.search(query, limit=50, sort=sort, group=False, facets=True)) == plain
+                pages = [ranked(searcher.search(query, limit=3, page=page, sort=sort, group=False)) for page in (1, 2)]
+                assert pages == [plain[0:3], plain[3:6]]
+
+
+def test_a_page_past_the_end_is_empty_and_keeps_the_total(indexes: dict[int, Path]) -> None:
+    with Searcher(indexes[2]) as searcher:
+        first = searcher.search("trein", limit=5)
+        assert first.hits and first.total < 50
+        past = searcher.search("trein", limit=5, page=11, facets=True)
+        assert (past.hits, past.total, past.facets) == ((), first.total, searcher.search("trein", facets=True).facets)
+
+
+def test_questions_without_a_date_come_last_in_both_orders(tmp_path: Path) -> None:
+    source = tmp_path / "records.jsonl"
+    records = [{"id": "undated", "question": "Treinen rijden te laat."},
+               {"id": "old", "question": "Treinen rijden te laat.", "date": "2017-01-05"},
+               {"id": "new", "question": "Treinen rijden te laat?", "date": "2019-03-01"}]
+    source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    build_index([source], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as searcher:
+        assert [hit.id for hit in searcher.search("treinen", sort="date", group=False).hits] == ["old", "new", "undated"]
+        assert [hit.id for hit in searcher.search("treinen", sort="-date", group=False).hits] == ["new", "old", "undated"]
