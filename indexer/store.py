@@ -33,8 +33,10 @@ DEFAULT_INDEX_DIR = "index_data"
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-SCHEMA_VERSION = 5
-"""Bump when the schema's fields change."""
+SCHEMA_VERSION = 6
+"""Bump when the schema's fields or the on-disk format of its segments change: an index of
+another version is rebuilt, never read (6: every segment is of Vraagbaak's codec, in packed
+blocks)."""
 VERSION_FIELDS = ("analysis_version", "schema_version")
 """The manifest's fields that say which code can read the generation. A reader stops parsing the
 manifest after them, so they are written first (the manifest's dict in build.py lists them first;

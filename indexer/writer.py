@@ -184,13 +184,11 @@ class FastSegmentWriter(SegmentWriter):
         self.pool = TermPool(folder=getattr(self._tempstorage, "folder", None))
         self.earlier_segments: list[Any] = []
         self.own_segment: list[Any] | None = None  # written ahead of commit, by write_own_segment
-        # Term vectors and spelling words need Whoosh's own path; no Vraagbaak field has them.
-        self._plain = not any(field.vector or field.separate_spelling() for _, field in self.schema.items())
+        if any(field.vector or field.separate_spelling() for _, field in self.schema.items()):
+            raise ValueError("FastSegmentWriter writes no term vectors or spelling words")
 
     def add_document(self, **fields: Any) -> None:
         """Whoosh's `add_document`, handing each field's postings to the pool in one call."""
-        if not self._plain:
-            return super().add_document(**fields)
         self._check_state()
         schema, docnum, perdoc = self.schema, self.docnum, self.perdocwriter
         docboost = self._doc_boost(fields)

@@ -25,9 +25,6 @@ from collections import abc
 from typing import Any, Collection, Iterable, Iterator
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import ListMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
@@ -68,11 +65,6 @@ class QueryScorer:
             scores = segment.scores(self.query, local)
             found.update(scores if offset == 0 else {docnum + offset: score for docnum, score in scores.items()})
         return found
-
-
-def query_scores(searcher: Any, query: wq.Query, weighting: BM25F) -> Scores:
-    """The score of every live document `query` matches in `searcher`, by top-level document number."""
-    return QueryScorer(searcher, query, weighting).scores()
 
 
 class _SegmentScorer:
@@ -301,8 +293,7 @@ def live_postings(reader: Any, fieldname: str, text: bytes) -> Postings:
     """A term's postings in one segment (`reader`), without its deleted documents; none when the
     segment does not hold the term."""
     try:  # looked up once, not once to test and once to read
-        read = term_postings(reader, fieldname, text)
-        found = Postings(*read) if read is not None else _collect(reader, fieldname, text)
+        found = Postings(*term_postings(reader, fieldname, text))
     except TermNotFound:
         return _no_postings()
     if reader.has_deletions():  # postings of deleted documents stay until a merge
@@ -341,27 +332,3 @@ def _boosted(scores: Scores, boost: float) -> Scores:
     if boost == 1.0:
         return scores
     return {docnum: score * boost for docnum, score in scores.items()}
-
-
-def _collect(reader: Any, fieldname: str, text: bytes) -> Postings:
-    """A term's postings in a segment not written by Vraagbaak's codec, a block at a time through
-    Whoosh's matcher, deleted documents included."""
-    ids, weights = array("I"), array("f")
-    matcher = reader.postings(fieldname, text)
-    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-    if isinstance(leaf, W3LeafMatcher):
-        while leaf.is_active():
-            leaf._read_ids()
-            leaf._read_weights()
-            ids.extend(list(leaf._ids))  # whatever sequence the block gives
-            weights.extend(list(leaf._weights))
-            leaf._next_block()
-    elif isinstance(leaf, ListMatcher):  # postings inlined in the term index, weights as ListMatcher.weight reads them
-        ids.extend(leaf._ids)
-        weights.extend([leaf._all_weights] * len(leaf._ids) if leaf._all_weights else leaf._weights or [1.0] * len(leaf._ids))
-    else:
-        while leaf.is_active():
-            ids.append(leaf.id())
-            weights.append(leaf.weight())
-            leaf.next()
-    return Postings(ids, weights)
