@@ -218,20 +218,15 @@ _HELD_LOCKS: set[int] = set()
 """File descriptors of the write locks this process holds."""
 
 
-def _forget_locks_in_child() -> None:
-    # A forked child (the second process of a parallel build) shares the lock's open file, and
-    # flock releases only when every copy is closed: were the build killed, the child would keep
-    # the index locked. The parent's copy still holds the lock.
+def release_inherited_locks() -> None:
+    """In a forked child (the second process of a parallel build): close its copies of the write
+    locks the parent holds, which stay the parent's."""
     for fd in _HELD_LOCKS:
         try:
             os.close(fd)
         except OSError:
             pass
     _HELD_LOCKS.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_locks_in_child)
 
 
 @contextlib.contextmanager

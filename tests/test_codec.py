@@ -14,7 +14,7 @@ from whoosh.reading import TermNotFound
 from indexer.codec import (
     PackedPostings, VraagbaakCodec, encode_positions, pack_block, term_postings, unpack_block, unpack_values,
 )
-from indexer.writer import INLINE_LIMIT
+from indexer.segment_writer import INLINE_LIMIT
 from search.scoring import QueryScorer
 
 from .test_writer import fixture_documents, write
