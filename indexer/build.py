@@ -27,7 +27,7 @@ from .document import Document
 from .errors import DocumentParseError, IndexNotFound, IndexProblem, WorkerFailed
 from .parse import Problem, SourceFile, discover, parse_source, read_bytes
 from .schema import build_schema, document_fields
-from .segment_writer import FastSegmentWriter
+from ._whoosh.segment_writer import FastSegmentWriter
 from .worker import SegmentWorker
 
 DEFAULT_SOURCES = ("seeds",)

@@ -13,7 +13,7 @@ import marshal
 import tempfile
 from typing import Any, BinaryIO, Iterable, Iterator
 
-from .codec import ONE_POSITION_VALUES, encode_positions
+from ._whoosh.codec import ONE_POSITION_VALUES, encode_positions
 
 POOL_LIMIT = 2_000_000
 """Postings held in memory before they go to a temporary run file (about 150 MB of them)."""

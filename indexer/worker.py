@@ -18,7 +18,7 @@ import whoosh.index
 
 from . import store
 from .errors import WorkerFailed
-from .segment_writer import FastSegmentWriter
+from ._whoosh.segment_writer import FastSegmentWriter
 
 
 class SegmentWorker:

@@ -29,7 +29,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.codec import length_bytes, term_postings
+from indexer._whoosh.reading import bm25_b, field_length_bytes, term_postings
 
 Scores = dict[int, float]
 """Document number → score."""
@@ -204,10 +204,10 @@ class _SegmentScorer:
         BM25's K1 * ((1 - B) + B * length / average length)."""
         if fieldname not in self.norms:
             avgfl = self.top.avg_field_length(fieldname) or 1
-            b = self.weighting._field_B.get(fieldname, self.weighting.B)
+            b = bm25_b(self.weighting, fieldname)
             k1 = self.weighting.K1
             norms = [k1 * ((1 - b) + b * byte_to_length(byte) / avgfl) for byte in range(256)]
-            lengths = length_bytes(self.reader._perdoc, fieldname, self.reader.doc_count_all())
+            lengths = field_length_bytes(self.reader, fieldname)
             self.norms[fieldname] = (lengths, norms)
         return self.norms[fieldname]
 

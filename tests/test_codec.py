@@ -11,10 +11,9 @@ from whoosh import query as wq
 from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 
-from indexer.codec import (
-    PackedPostings, VraagbaakCodec, encode_positions, pack_block, term_postings, unpack_block, unpack_values,
-)
-from indexer.segment_writer import INLINE_LIMIT
+from indexer._whoosh.codec import PackedPostings, encode_positions, pack_block, unpack_block, unpack_values
+from indexer._whoosh.reading import term_postings
+from indexer._whoosh.segment_writer import INLINE_LIMIT
 from search.scoring import QueryScorer
 
 from .test_writer import fixture_documents, write

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import indexer.build as build_module
-import indexer.segment_writer as segment_writer_module
+import indexer._whoosh.segment_writer as segment_writer_module
 import indexer.worker as worker_module
 from indexer import IndexProblem, build_index
 from search import Searcher

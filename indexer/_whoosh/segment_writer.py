@@ -31,7 +31,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .codec import VraagbaakCodec, length_bytes
-from .termpool import TermPool
+from ..termpool import TermPool
 
 INLINE_LIMIT = 16
 """Terms in at most this many documents keep their postings in the term index."""

@@ -9,12 +9,12 @@ arrays, then the values compressed apart, decompressed only when a matcher asks 
 queries, merges).
 
 Kept apart from segment_writer.py so that opening an index (which unpickles the codec named by each
-segment) does not import the writing machinery.
+segment) does not import the writing machinery. `term_postings` in reading.py reads a term's blocks
+in one go.
 """
 
 from __future__ import annotations
 
-import io
 import pickle
 import struct
 import sys
@@ -31,7 +31,7 @@ from whoosh.util.numeric import length_to_byte
 
 PACKED = -1
 """In a block's header, where Whoosh keeps the block's compression level: a packed block."""
-_BLOCK_LENGTH = struct.Struct("!i")  # before each block, as Whoosh's StructFile.write_int writes it
+BLOCK_LENGTH = struct.Struct("!i")  # before each block, as Whoosh's StructFile.write_int writes it
 _BLOCK = struct.Struct("<HB?")  # postings in the block, how its weights are stored, values compressed
 _COUNT = struct.Struct("<I")
 _ALL_ONE, _BYTE_WEIGHTS, _FLOAT_WEIGHTS = 0, 1, 2
@@ -102,42 +102,6 @@ class PackedPostings(W3LeafMatcher):
         return self._data
 
 
-def term_postings(reader: Any, fieldname: str, text: bytes) -> tuple[array, array]:
-    """All of a term's postings in one segment of Vraagbaak's codec, deleted documents included:
-    (document numbers, weights). Raises Whoosh's TermNotFound. Whole-number weights stay ints (an array of bytes): the same values, and making
-    floats of them was most of the cost of unpacking a block.
-
-    The term's blocks are read in one go and taken apart here: through Whoosh's matcher, each
-    block costs a file seek, a read and a header object, which for a common word took five times
-    as long as unpacking its numbers.
-    """
-    info = reader.term_info(fieldname, text)
-    if info.is_inlined():
-        ids, weights, _ = info.inlined_postings()
-        return array("I", ids), array("f", weights) if weights else array("B", [1]) * len(ids)
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps the length as struct.unpack gave it
-        (length,) = length
-    data = reader._terms._postfile.get(offset, length)
-    stream = io.BytesIO(data)
-    all_ids, all_weights = array("I"), array("B")
-    position = len(WHOOSH3_HEADER_MAGIC)
-    while position < length:
-        (size,) = _BLOCK_LENGTH.unpack_from(data, position)
-        end = position + _BLOCK_LENGTH.size + abs(size)  # negative: the term's last block
-        stream.seek(position + _BLOCK_LENGTH.size)
-        pickle.load(stream)  # the block's header
-        ids, weights, _ = unpack_block(data[stream.tell():end])
-        all_ids.extend(ids)
-        if weights.typecode != all_weights.typecode:
-            if all_weights.typecode == "B":
-                all_weights = array("f", all_weights)
-            weights = array("f", weights)
-        all_weights.extend(weights)
-        position = end
-    return all_ids, all_weights
-
-
 def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | None, compression: int) -> bytes:
     """A block's data: a header, the document numbers as 4-byte integers, the weights (none when
     all are 1, one byte each when all are whole numbers under 256, else 4-byte floats), then the
@@ -170,7 +134,7 @@ def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | No
 
 def unpack_block(data: bytes) -> tuple[array, array, tuple[bool, memoryview]]:
     """(document numbers, weights, the values still packed) of a packed block. Whole-number
-    weights come as an array of bytes (see `term_postings`)."""
+    weights come as an array of bytes (see `reading.term_postings`)."""
     count, kind, compressed = _BLOCK.unpack_from(data)
     view = memoryview(data)
     position = _BLOCK.size
