@@ -44,7 +44,7 @@ _VOWELS = frozenset("aeiouy")
 
 
 STOP_WORDS = frozenset(read_data("stopwords_nl.txt"))
-STEM_OVERRIDES = dict(tuple(line.split()) for line in read_data("stem_overrides.txt"))  # type: ignore[misc]
+STEM_OVERRIDES: dict[str, str] = dict(line.split() for line in read_data("stem_overrides.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +73,7 @@ class DutchTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -142,8 +142,8 @@ def term_positions(text: str) -> dict[bytes, list[int]]:
             by_word.setdefault((word, whole), []).append(pos + offset)
         pos += width
     positions: dict[bytes, list[int]] = {}
-    for word, found in by_word.items():
-        for term in _word_terms_utf8(word) if type(word) is str else _word_terms_utf8(*word):
+    for key, found in by_word.items():
+        for term in _word_terms_utf8(key) if isinstance(key, str) else _word_terms_utf8(*key):
             known = positions.get(term)
             # The lists are shared between terms, never changed once placed: merge into a new one.
             positions[term] = found if known is None else sorted(known + found)

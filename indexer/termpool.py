@@ -44,7 +44,7 @@ class TermPool:
         fieldname, text, docnum, weight, value = item
         self.add_field(fieldname, docnum, [(text, 0, weight, value)], 1.0)
 
-    def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes]],
+    def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes | None]],
                   boost: float) -> int:
         """Add one document's postings for a field (`Field.index` output); return their frequency sum."""
         terms = self.fields.setdefault(fieldname, {})

@@ -19,6 +19,7 @@ and scored by Whoosh's matchers, so the matches are always the ones Whoosh would
 
 from __future__ import annotations
 
+import builtins  # Postings.set, a property, hides the built-in in the class body's annotations
 from array import array
 from bisect import bisect_left
 from collections import abc
@@ -232,13 +233,13 @@ _LOOKUP_COST = 8
 this many of its postings."""
 
 
-class Postings(abc.Collection):
+class Postings(abc.Collection[int]):
     """A term's documents in one segment, in order, with its weight in each: arrays as read, a set
     of the documents made only when one is needed (most of a common word's are never looked at)."""
 
     __slots__ = ("ids", "weights", "_set")
 
-    def __init__(self, ids: array, weights: array) -> None:
+    def __init__(self, ids: array[int], weights: array[Any]) -> None:
         self.ids, self.weights = ids, weights
         self._set: set[int] | None = None
 
@@ -260,7 +261,7 @@ class Postings(abc.Collection):
             self._set = set(self.ids)
         return self._set
 
-    def among(self, docs: set[int]) -> set[int]:
+    def among(self, docs: builtins.set[int]) -> builtins.set[int]:
         """The documents of `docs` that hold the term."""
         if self._set is None and len(docs) * _LOOKUP_COST < len(self.ids):
             return {docnum for docnum in docs if docnum in self}
@@ -276,7 +277,7 @@ class Postings(abc.Collection):
                 found.append((docnum, weights[i]))
         return found
 
-    def without(self, deleted: set[int] | frozenset[int]) -> "Postings":
+    def without(self, deleted: builtins.set[int] | frozenset[int]) -> "Postings":
         """These postings without the documents in `deleted`."""
         if deleted.isdisjoint(self.ids):  # a scan in C: most terms hold no deleted document
             return self

@@ -6,10 +6,11 @@ seeds of 2017 (`seeds/kamer-2017`) with Vraagbaak (through `indexer.build_index`
 Markdown table of MRR@10, nDCG@10, P@10 and Recall@100, overall and per query kind. Unjudged
 documents count as non-relevant.
 
-    python benchmarks/relevance/run.py [--index-dir DIR] [--json OUT] [--per-query]
+    python benchmarks/relevance/run.py [--index-dir DIR] [--json OUT] [--per-query] [--seeds DIR]
 
 `--index-dir DIR` keeps the three indexes in DIR (subfolders `vraagbaak/`, `whoosh/`, `fts5/`) and
-reuses them on the next run; without it they are built in a temporary folder.
+reuses them on the next run; without it they are built in a temporary folder. `--seeds DIR` ranks
+other documents (tests/test_benchmarks.py runs the script on a few, so that it cannot rot).
 """
 
 from __future__ import annotations
@@ -74,14 +75,14 @@ def corpus(source: Path = SEEDS) -> list[Document]:
     return [document for file in files for document in read_source(file)[0]]
 
 
-def vraagbaak(folder: Path) -> Ranker:
+def vraagbaak(folder: Path, seeds: Path = SEEDS) -> Ranker:
     """Index the seeds with Vraagbaak in `folder` (an up-to-date index is reused) and rank with it.
 
     Vraagbaak shows a question sent to several ministers once, listing the other copies with the
     hit (`Hit.also_asked`); the copies are ranked right after their hit, so every judged document
     can be found.
     """
-    build_index([SEEDS], folder)
+    build_index([seeds], folder)
     searcher = Searcher(folder)
 
     def rank(query: str, k: int) -> list[str]:
@@ -98,11 +99,12 @@ def baseline(engine: WhooshBaseline | Fts5Baseline, documents: list[Document], f
     return engine.search
 
 
-def systems(documents: list[Document], folder: Path) -> dict[str, Ranker]:
-    """Vraagbaak and the baselines, each with its index in a subfolder of `folder`."""
+def systems(documents: list[Document], folder: Path, seeds: Path = SEEDS) -> dict[str, Ranker]:
+    """Vraagbaak and the baselines over `documents` (read from `seeds`), each with its index in a
+    subfolder of `folder`."""
     started = time.monotonic()
     rankers = {
-        "Vraagbaak": vraagbaak(folder / "vraagbaak"),
+        "Vraagbaak": vraagbaak(folder / "vraagbaak", seeds),
         "Whoosh StemmingAnalyzer": baseline(WhooshBaseline(), documents, folder / "whoosh"),
         "SQLite FTS5": baseline(Fts5Baseline(), documents, folder / "fts5"),
     }
@@ -180,15 +182,17 @@ def main() -> None:
     parser.add_argument("--index-dir", type=Path, help="keep (and reuse) the three indexes in this folder")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write metrics and rankings to OUT")
     parser.add_argument("--per-query", action="store_true", help="also print nDCG@10 per query and system")
+    parser.add_argument("--seeds", type=Path, default=SEEDS,
+                        help="the documents to rank (default: the seeds the judgments are for; others only to try the script)")
     args = parser.parse_args()
 
     queries = load_queries(HERE / "queries.jsonl")
     qrels = load_qrels(HERE / "qrels.jsonl")
-    documents = corpus()
+    documents = corpus(args.seeds)
     with tempfile.TemporaryDirectory(prefix="relevance-") as scratch:
         folder = args.index_dir or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        results = evaluate(systems(documents, folder), queries, qrels)
+        results = evaluate(systems(documents, folder, args.seeds), queries, qrels)
     means = summary(results, queries)
 
     print(f"{len(queries)} queries, {sum(map(len, qrels.values()))} judgments, {len(documents)} documents.\n")

@@ -132,7 +132,7 @@ def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | No
                      packed_values))
 
 
-def unpack_block(data: bytes) -> tuple[array, array, tuple[bool, memoryview]]:
+def unpack_block(data: bytes) -> tuple[array[int], array[Any], tuple[bool, memoryview]]:
     """(document numbers, weights, the values still packed) of a packed block. Whole-number
     weights come as an array of bytes (see `reading.term_postings`)."""
     count, kind, compressed = _BLOCK.unpack_from(data)
@@ -202,7 +202,7 @@ def length_bytes(perdoc: Any, fieldname: str, doccount: int) -> bytes:
     return data + bytes(doccount - len(data)) if len(data) < doccount else data
 
 
-def _little(numbers: array) -> array:
+def _little(numbers: array[Any]) -> array[Any]:
     """`numbers` in little-endian byte order, whatever the machine's."""
     if _LITTLE_ENDIAN:
         return numbers
@@ -211,7 +211,7 @@ def _little(numbers: array) -> array:
     return swapped
 
 
-def _from_little(typecode: str, data: Any) -> array:
+def _from_little(typecode: str, data: Any) -> array[Any]:
     numbers = array(typecode)
     numbers.frombytes(data)
     if not _LITTLE_ENDIAN:

@@ -18,7 +18,7 @@ from whoosh.scoring import BM25F
 from .codec import BLOCK_LENGTH, length_bytes, unpack_block
 
 
-def term_postings(reader: Any, fieldname: str, text: bytes) -> tuple[array, array]:
+def term_postings(reader: Any, fieldname: str, text: bytes) -> tuple[array[int], array[Any]]:
     """All of a term's postings in one segment of Vraagbaak's codec, deleted documents included:
     (document numbers, weights). Raises Whoosh's TermNotFound. Whole-number weights stay ints (an array of bytes): the same values, and making
     floats of them was most of the cost of unpacking a block.
@@ -36,7 +36,8 @@ def term_postings(reader: Any, fieldname: str, text: bytes) -> tuple[array, arra
         (length,) = length
     data = reader._terms._postfile.get(offset, length)
     stream = io.BytesIO(data)
-    all_ids, all_weights = array("I"), array("B")
+    all_ids: array[int] = array("I")
+    all_weights: array[Any] = array("B")
     position = len(WHOOSH3_HEADER_MAGIC)
     while position < length:
         (size,) = BLOCK_LENGTH.unpack_from(data, position)
