@@ -1,8 +1,9 @@
 """The postings of a segment being written, gathered in memory by field and term.
 
 `TermPool` takes each new document's postings as they arrive and gives them back a term at a
-time, in (field, term) order, for `segment_writer.FastSegmentWriter` to write each term's list whole.
-Past a limit it spills sorted runs to temporary files and merges them, so memory stays bounded.
+time, in (field, term) order, for `_whoosh.segment_writer.FastSegmentWriter` to write each term's
+list whole. Past a limit it spills sorted runs to temporary files and merges them, so memory stays
+bounded.
 """
 
 from __future__ import annotations

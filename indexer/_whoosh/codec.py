@@ -8,8 +8,8 @@ Whoosh's block skipping works unchanged) and stores the document numbers and wei
 arrays, then the values compressed apart, decompressed only when a matcher asks for one (phrase
 queries, merges).
 
-Kept apart from segment_writer.py so that opening an index (which unpickles the codec named by each
-segment) does not import the writing machinery. `term_postings` in reading.py reads a term's blocks
+Kept apart from segment_writer.py so that opening an index (which unpickles the codec named by
+each segment) does not import the writing machinery. `term_postings` in reading.py reads a term's blocks
 in one go.
 """
 
@@ -222,8 +222,8 @@ def _from_little(typecode: str, data: Any) -> array[Any]:
 class VraagbaakCodec(W3Codec):
     """Whoosh's `W3Codec`, writing packed blocks and reading inlined postings with `InlinedPostings`.
 
-    Segments written by `segment_writer.FastSegmentWriter` name this codec (Whoosh pickles a segment's codec
-    into the index), so their readers use it.
+    Segments written by `segment_writer.FastSegmentWriter` name this codec (Whoosh pickles a
+    segment's codec into the index), so their readers use it.
     """
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:

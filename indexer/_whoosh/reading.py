@@ -19,9 +19,10 @@ from .codec import BLOCK_LENGTH, length_bytes, unpack_block
 
 
 def term_postings(reader: Any, fieldname: str, text: bytes) -> tuple[array[int], array[Any]]:
-    """All of a term's postings in one segment of Vraagbaak's codec, deleted documents included:
-    (document numbers, weights). Raises Whoosh's TermNotFound. Whole-number weights stay ints (an array of bytes): the same values, and making
-    floats of them was most of the cost of unpacking a block.
+    """All of a term's postings in one segment (`reader`) of Vraagbaak's codec, deleted documents
+    included: (document numbers, weights). Raises Whoosh's TermNotFound. Whole-number weights stay
+    ints (an array of bytes): the same values, and making floats of them was most of the cost of
+    unpacking a block.
 
     The term's blocks are read in one go and taken apart here: through Whoosh's matcher, each
     block costs a file seek, a read and a header object, which for a common word took five times
