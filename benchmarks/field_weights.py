@@ -149,7 +149,7 @@ def main() -> None:
             current = best
             rows = [(f"{knob}={s[knob]:g}" + (" (kept)" if s == best else ""), measured[describe(s)])
                     for s in candidates]
-            steps.append({"knob": knob, "kept": best[knob], "rows": [{"setting": l, **m} for l, m in rows]})
+            steps.append({"knob": knob, "kept": best[knob], "rows": [{"setting": label, **m} for label, m in rows]})
             print(f"### {knob}\n\n{table(rows)}\n")
 
     final = [(f"defaults: {describe(defaults)}", measured[describe(defaults)]),

@@ -9,6 +9,11 @@ Every word yields two terms at the same position: its exact form, prefixed with 
 (lower-cased and diacritic-folded: "=leerkrachten"), and its stem ("leerkracht"). Stop words keep
 only their exact form, so they do not count for ranking but "quoted phrases" still match them.
 A compound adds the stems of its parts at its position too ("kinderopvang": "kinder", "opvang").
+
+The filters are the one definition of the chain. Indexing and highlighting take the terms of each
+distinct word from `word_terms`, which runs the same filters on the word once and keeps the
+result, so a change to a filter, the stop words or the stemmer's overrides is one edit that
+indexing, querying and highlighting all follow.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ _VOWELS = frozenset("aeiouy")
 
 
 STOP_WORDS = frozenset(read_data("stopwords_nl.txt"))
-STEM_OVERRIDES = dict(tuple(line.split()) for line in read_data("stem_overrides.txt"))  # type: ignore[misc]
+STEM_OVERRIDES: dict[str, str] = dict(line.split() for line in read_data("stem_overrides.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +78,7 @@ class DutchTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -142,8 +147,8 @@ def term_positions(text: str) -> dict[bytes, list[int]]:
             by_word.setdefault((word, whole), []).append(pos + offset)
         pos += width
     positions: dict[bytes, list[int]] = {}
-    for word, found in by_word.items():
-        for term in _word_terms_utf8(word) if type(word) is str else _word_terms_utf8(*word):
+    for key, found in by_word.items():
+        for term in _word_terms_utf8(key) if isinstance(key, str) else _word_terms_utf8(*key):
             known = positions.get(term)
             # The lists are shared between terms, never changed once placed: merge into a new one.
             positions[term] = found if known is None else sorted(known + found)
@@ -324,20 +329,32 @@ def _snowball():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=300_000)
 def word_terms(word: str, whole: bool = False) -> tuple[str, ...]:
-    """The index terms `dutch_analyzer()` yields for one word from `words()`, computed once per word.
+    """The index terms `dutch_analyzer()` yields for one word from `words()` (`whole`: the joined
+    form of a hyphenated word): its filters run on the word at its first sight, the result kept.
+    Indexing and highlighting analyse each distinct word once this way."""
+    return _filtered(word, whole, _chain_filters())
 
-    The same steps as the filter chain (lower-case, stop word, fold, exact form, compound parts,
-    stem), as one cached function: indexing and highlighting analyse each distinct word once.
-    tests/test_analysis.py checks that both give the same terms.
-    """
-    lower = word.lower()
-    folded = fold(lower)
-    terms = [EXACT_PREFIX + folded]
-    if not whole:
-        terms.extend(stem(part) for part in split_compound(folded))
-    if lower not in STOP_WORDS:
-        terms.append(stem(folded))
-    return tuple(terms)
+
+@lru_cache(maxsize=300_000)
+def _unsplit_word_terms(word: str, whole: bool) -> tuple[str, ...]:
+    """`word_terms` without the compound parts: the chain's filters but `CompoundFilter`, whose
+    splitting is the costly step (see `yields_any`)."""
+    return _filtered(word, whole, tuple(f for f in _chain_filters() if not isinstance(f, CompoundFilter)))
+
+
+@lru_cache(maxsize=1)
+def _chain_filters() -> tuple[Filter, ...]:
+    return tuple(dutch_analyzer().items[1:])
+
+
+def _filtered(word: str, whole: bool, filters: tuple[Filter, ...]) -> tuple[str, ...]:
+    token = Token(mode="index")
+    _set(token, word, 0, 0, len(word), False)
+    token.whole = whole
+    tokens: Iterator[Token] = iter((token,))
+    for filter_ in filters:
+        tokens = filter_(tokens)
+    return tuple(t.text for t in tokens)
 
 
 def stem_keys(term: str) -> tuple[str, ...]:
@@ -368,13 +385,13 @@ def yields_any(word: str, whole: bool, terms: frozenset[str]) -> bool:
     part stemming to one of `terms`: highlighting tests every word holding a key of the query's
     terms, and most of them are not compounds of those terms (splitting is the costly step).
     """
-    lower = word.lower()
-    folded = fold(lower)
-    if EXACT_PREFIX + folded in terms or (lower not in STOP_WORDS and stem(folded) in terms):
+    unsplit = _unsplit_word_terms(word, whole)
+    if not terms.isdisjoint(unsplit):
         return True
-    if whole or not _may_hold_part(folded, _keyed_stems(terms)):
+    # A word's exact form comes first: the word as the chain folds it, behind EXACT_PREFIX.
+    if whole or not _may_hold_part(unsplit[0][len(EXACT_PREFIX):], _keyed_stems(terms)):
         return False
-    return any(stem(part) in terms for part in split_compound(folded))
+    return not terms.isdisjoint(word_terms(word, whole))
 
 
 @lru_cache(maxsize=256)
@@ -397,8 +414,8 @@ def _may_hold_part(folded: str, keyed_stems: tuple[tuple[str, str], ...]) -> boo
 
 def dutch_analyzer() -> CompositeAnalyzer:
     """The analysis chain for the question, answer and title fields."""
-    return (DutchTokenizer() | LowercaseFilter() | StopMarkFilter() | AccentFoldFilter() | DutchStemFilter()
-            | CompoundFilter())
+    return (DutchTokenizer() | LowercaseFilter() | StopMarkFilter(STOP_WORDS) | AccentFoldFilter()
+            | DutchStemFilter() | CompoundFilter())
 
 
 def name_analyzer() -> CompositeAnalyzer:

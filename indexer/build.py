@@ -25,10 +25,11 @@ import whoosh.index
 from . import store
 from .analysis import analysis_version
 from .document import Document
-from .errors import DocumentParseError, IndexNotFound, IndexProblem
+from .errors import DocumentParseError, IndexNotFound, IndexProblem, WorkerFailed
 from .parse import Problem, SourceFile, discover, parse_source, read_bytes
 from .schema import build_schema, document_fields
-from .writer import FastSegmentWriter, SegmentWorker, WorkerFailed
+from ._whoosh.segment_writer import FastSegmentWriter
+from .worker import SegmentWorker
 
 DEFAULT_SOURCES = ("seeds",)
 KEY_SEPARATOR = "::"

@@ -17,7 +17,7 @@ are never a part, nor joined with a linking sound (acht·er·stand is achterstan
 The lexicon `data/lexicon_nl.txt.gz` lists OpenTaal's lower-case words that occur in the seeds
 (BSD / CC-BY 3.0, see `data/LEXICON-LICENSE.txt`), their counts, and OpenTaal's proper names, on
 three lines. Rebuild it:
-    python -m indexer.compounds PATH/TO/opentaal/wordlist.txt seeds/
+    python scripts/derive_lexicon.py PATH/TO/opentaal/wordlist.txt seeds/
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ import collections
 import gzip
 import math
 import re
-import sys
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .textdata import DATA_DIR, data_bytes, fold, read_data
+from .textdata import data_bytes, fold, read_data
 
 MIN_WORD = 8
 MIN_PART = 3
@@ -168,18 +167,3 @@ def derive_lexicon(wordlist: Path, corpus: Path) -> str:
             names.add(word)
     ordered = sorted(words)
     return "\n".join([" ".join(ordered), " ".join(str(words[w]) for w in ordered), " ".join(sorted(names - set(words)))])
-
-
-def main(argv: list[str]) -> None:
-    if len(argv) != 2:
-        sys.exit("usage: python -m indexer.compounds PATH/TO/opentaal/wordlist.txt SEEDS_FOLDER")
-    text = derive_lexicon(Path(argv[0]), Path(argv[1]))
-    target = DATA_DIR / LEXICON_FILE
-    with gzip.open(target, "wt", encoding="utf-8", compresslevel=9) as out:
-        out.write(text)
-    words, _, names = text.split("\n")
-    print(f"{words.count(' ') + 1:,} words and {names.count(' ') + 1:,} names written to {target}")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

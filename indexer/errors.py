@@ -10,6 +10,12 @@
     └── DocumentNotFound        no document with the given id
 
 Messages are sentences a user can act on: they name the file, query or directory and the fix.
+
+One error stays inside the indexer and never reaches a user as itself:
+
+    RuntimeError
+    └── WorkerFailed            the second indexing process failed or stopped; build_index
+                                raises it as an IndexProblem
 """
 
 from __future__ import annotations
@@ -52,3 +58,8 @@ class QuerySyntaxError(VraagbaakError):
 
 class DocumentNotFound(VraagbaakError):
     """No document has the requested id."""
+
+
+class WorkerFailed(RuntimeError):
+    """The second indexing process of a parallel build failed or stopped (`build_index` reports it
+    as an IndexProblem)."""

@@ -512,7 +512,7 @@ def readable_name(name: str) -> str:
     name = _squash(name)
     if any(c.islower() for c in name):
         return name
-    words = []
+    words: list[str] = []
     for i, word in enumerate(name.lower().split(" ")):
         if i > 0 and word in _NAME_PARTICLES and words and words[-1].lower() in ("van", "de", "ver"):
             words.append(word)

@@ -9,7 +9,7 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
 from .analysis import dutch_analyzer, name_analyzer, term_positions
-from .codec import encode_positions
+from ._whoosh.codec import encode_positions
 from .document import Document
 from .structure import question_fingerprint
 

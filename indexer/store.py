@@ -38,8 +38,10 @@ DEFAULT_INDEX_DIR = "index_data"
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-SCHEMA_VERSION = 6
-"""Bump when the schema's fields change."""
+SCHEMA_VERSION = 7
+"""Bump when the schema's fields or the on-disk format of its segments change: an index of
+another version is rebuilt, never read (6: every segment is of Vraagbaak's codec, in packed
+blocks; 7: a title taken from the text is stored apart, `title_from_text`)."""
 VERSION_FIELDS = ("analysis_version", "schema_version")
 """The manifest's fields that say which code can read the generation. A reader stops parsing the
 manifest after them, so they are written first (the manifest's dict in build.py lists them first;
@@ -273,20 +275,15 @@ _HELD_LOCKS: set[int] = set()
 """File descriptors of the write locks this process holds."""
 
 
-def _forget_locks_in_child() -> None:
-    # A forked child (the second process of a parallel build) shares the lock's open file, and
-    # flock releases only when every copy is closed: were the build killed, the child would keep
-    # the index locked. The parent's copy still holds the lock.
+def release_inherited_locks() -> None:
+    """In a forked child (the second process of a parallel build): close its copies of the write
+    locks the parent holds, which stay the parent's."""
     for fd in _HELD_LOCKS:
         try:
             os.close(fd)
         except OSError:
             pass
     _HELD_LOCKS.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_locks_in_child)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from indexer.analysis import EXACT_PREFIX, WORD_RUN_RE, stem, stem_keys, word_terms, words, yields_any
+from indexer.analysis import EXACT_PREFIX, WORD_RUN_RE, stem_keys, word_terms, words, yields_any
 from indexer.structure import answered_question
 from indexer.textdata import fold
 

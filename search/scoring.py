@@ -19,20 +19,18 @@ and scored by Whoosh's matchers, so the matches are always the ones Whoosh would
 
 from __future__ import annotations
 
+import builtins  # Postings.set, a property, hides the built-in in the class body's annotations
 from array import array
 from bisect import bisect_left
 from collections import abc
 from typing import Any, Collection, Iterable, Iterator
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import ListMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.codec import length_bytes, term_postings
+from indexer._whoosh.reading import bm25_b, field_length_bytes, term_postings
 
 Scores = dict[int, float]
 """Document number → score."""
@@ -68,11 +66,6 @@ class QueryScorer:
             scores = segment.scores(self.query, local)
             found.update(scores if offset == 0 else {docnum + offset: score for docnum, score in scores.items()})
         return found
-
-
-def query_scores(searcher: Any, query: wq.Query, weighting: BM25F) -> Scores:
-    """The score of every live document `query` matches in `searcher`, by top-level document number."""
-    return QueryScorer(searcher, query, weighting).scores()
 
 
 class _SegmentScorer:
@@ -212,10 +205,10 @@ class _SegmentScorer:
         BM25's K1 * ((1 - B) + B * length / average length)."""
         if fieldname not in self.norms:
             avgfl = self.top.avg_field_length(fieldname) or 1
-            b = self.weighting._field_B.get(fieldname, self.weighting.B)
+            b = bm25_b(self.weighting, fieldname)
             k1 = self.weighting.K1
             norms = [k1 * ((1 - b) + b * byte_to_length(byte) / avgfl) for byte in range(256)]
-            lengths = length_bytes(self.reader._perdoc, fieldname, self.reader.doc_count_all())
+            lengths = field_length_bytes(self.reader, fieldname)
             self.norms[fieldname] = (lengths, norms)
         return self.norms[fieldname]
 
@@ -240,13 +233,13 @@ _LOOKUP_COST = 8
 this many of its postings."""
 
 
-class Postings(abc.Collection):
+class Postings(abc.Collection[int]):
     """A term's documents in one segment, in order, with its weight in each: arrays as read, a set
     of the documents made only when one is needed (most of a common word's are never looked at)."""
 
     __slots__ = ("ids", "weights", "_set")
 
-    def __init__(self, ids: array, weights: array) -> None:
+    def __init__(self, ids: array[int], weights: array[Any]) -> None:
         self.ids, self.weights = ids, weights
         self._set: set[int] | None = None
 
@@ -268,7 +261,7 @@ class Postings(abc.Collection):
             self._set = set(self.ids)
         return self._set
 
-    def among(self, docs: set[int]) -> set[int]:
+    def among(self, docs: builtins.set[int]) -> builtins.set[int]:
         """The documents of `docs` that hold the term."""
         if self._set is None and len(docs) * _LOOKUP_COST < len(self.ids):
             return {docnum for docnum in docs if docnum in self}
@@ -284,7 +277,7 @@ class Postings(abc.Collection):
                 found.append((docnum, weights[i]))
         return found
 
-    def without(self, deleted: set[int] | frozenset[int]) -> "Postings":
+    def without(self, deleted: builtins.set[int] | frozenset[int]) -> "Postings":
         """These postings without the documents in `deleted`."""
         if deleted.isdisjoint(self.ids):  # a scan in C: most terms hold no deleted document
             return self
@@ -301,8 +294,7 @@ def live_postings(reader: Any, fieldname: str, text: bytes) -> Postings:
     """A term's postings in one segment (`reader`), without its deleted documents; none when the
     segment does not hold the term."""
     try:  # looked up once, not once to test and once to read
-        read = term_postings(reader, fieldname, text)
-        found = Postings(*read) if read is not None else _collect(reader, fieldname, text)
+        found = Postings(*term_postings(reader, fieldname, text))
     except TermNotFound:
         return _no_postings()
     if reader.has_deletions():  # postings of deleted documents stay until a merge
@@ -341,27 +333,3 @@ def _boosted(scores: Scores, boost: float) -> Scores:
     if boost == 1.0:
         return scores
     return {docnum: score * boost for docnum, score in scores.items()}
-
-
-def _collect(reader: Any, fieldname: str, text: bytes) -> Postings:
-    """A term's postings in a segment not written by Vraagbaak's codec, a block at a time through
-    Whoosh's matcher, deleted documents included."""
-    ids, weights = array("I"), array("f")
-    matcher = reader.postings(fieldname, text)
-    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-    if isinstance(leaf, W3LeafMatcher):
-        while leaf.is_active():
-            leaf._read_ids()
-            leaf._read_weights()
-            ids.extend(list(leaf._ids))  # whatever sequence the block gives
-            weights.extend(list(leaf._weights))
-            leaf._next_block()
-    elif isinstance(leaf, ListMatcher):  # postings inlined in the term index, weights as ListMatcher.weight reads them
-        ids.extend(leaf._ids)
-        weights.extend([leaf._all_weights] * len(leaf._ids) if leaf._all_weights else leaf._weights or [1.0] * len(leaf._ids))
-    else:
-        while leaf.is_active():
-            ids.append(leaf.id())
-            weights.append(leaf.weight())
-            leaf.next()
-    return Postings(ids, weights)

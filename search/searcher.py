@@ -13,10 +13,10 @@ from typing import Any, Literal, Mapping
 
 from whoosh import query as wq
 from whoosh import scoring, sorting
-from whoosh.columns import VarBytesColumn
 from whoosh.fields import DATETIME
 
 from indexer import store
+from indexer._whoosh.reading import column_bytes
 from indexer.analysis import EXACT_PREFIX
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
@@ -519,14 +519,7 @@ def _column_values(searcher: Any, column: str) -> list[bytes]:
         if not reader.has_column(column):  # an index of an empty corpus has no columns
             values.extend([b""] * reader.doc_count_all())
             continue
-        raw = reader.column_reader(column, translate=False)
-        if isinstance(raw, VarBytesColumn.Reader):
-            # The column keeps the values end to end with an offset and a length per document:
-            # read them in one go, not one file access per document.
-            data = raw._dbfile.get(raw._basepos, sum(raw._lengths))
-            values.extend([data[offset:offset + length] for offset, length in zip(raw._offsets, raw._lengths)])
-        else:
-            values.extend(raw)
+        values.extend(column_bytes(reader, column))
     return values
 
 

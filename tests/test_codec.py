@@ -1,4 +1,4 @@
-"""Packed postings blocks keep every posting's document, weight and value, and older indexes still read."""
+"""Packed postings blocks keep every posting's document, weight and value."""
 
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ from typing import Any
 
 import pytest
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 
-from indexer.codec import (
-    PackedPostings, VraagbaakCodec, encode_positions, pack_block, term_postings, unpack_block, unpack_values,
-)
-from indexer.writer import INLINE_LIMIT
-from search.query import parse_query
-from search.scoring import query_scores
+from indexer._whoosh.codec import PackedPostings, encode_positions, pack_block, unpack_block, unpack_values
+from indexer._whoosh.reading import term_postings
+from indexer._whoosh.segment_writer import INLINE_LIMIT
+from search.scoring import QueryScorer
 
-from .test_writer import contents, fixture_documents, write
+from .test_writer import fixture_documents, write
 
 
 @pytest.mark.parametrize("positions", [[0], [7], [300], [70_000], [0, 1], [3, 9, 300, 301, 70_000, 4_000_000]])
@@ -62,7 +59,7 @@ def test_scores_of_whole_number_weights_and_boosts_are_floats(tmp_path: Path) ->
     documents = [dataclasses.replace(document, number="7") for document in fixture_documents()]
     index = write(tmp_path / "ix", [documents], fast=True)
     with index.searcher() as searcher:
-        scores = query_scores(searcher, wq.Term("number", "7", boost=2), searcher.weighting)
+        scores = QueryScorer(searcher, wq.Term("number", "7", boost=2), searcher.weighting).scores()
     assert len(scores) > INLINE_LIMIT  # read from packed blocks, not from the term index
     assert all(type(score) is float and score == 2.0 for score in scores.values())
 
@@ -77,16 +74,6 @@ def test_values_read_back_only_the_stored_ones(compression: int) -> None:
     assert unpack_values(packed, 2, 2) == (b"ab", b"cd")
     _, _, packed = unpack_block(pack_block([1, 2], [1.0, 1.0], [], 0, compression))
     assert unpack_values(packed, 2, 0) == (None, None)
-
-
-def test_an_index_written_with_pickled_blocks_reads_as_before(tmp_path: Path, monkeypatch: Any) -> None:
-    # Indexes built before packed blocks name the same codec: its reader must take both forms.
-    documents = fixture_documents()
-    packed = contents(write(tmp_path / "packed", [documents], fast=True))
-    monkeypatch.setattr(VraagbaakCodec, "postings_writer", W3Codec.postings_writer)
-    pickled_index = write(tmp_path / "pickled", [documents], fast=True)
-    monkeypatch.undo()
-    assert contents(pickled_index) == packed
 
 
 def _matcher_postings(reader: Any, fieldname: str, text: bytes) -> tuple[list[int], list[float]]:
@@ -111,17 +98,3 @@ def test_a_terms_postings_read_in_one_go_are_what_whooshs_matcher_reads(tmp_path
         with pytest.raises(TermNotFound):
             term_postings(reader, "answer", "nooitgezienwoord".encode())
     assert blocks and inlined  # both kinds of terms were read
-
-
-def test_an_index_of_pickled_blocks_is_left_to_whooshs_matcher(tmp_path: Path, monkeypatch: Any) -> None:
-    monkeypatch.setattr(VraagbaakCodec, "postings_writer", W3Codec.postings_writer)
-    index = write(tmp_path / "pickled", [fixture_documents()], fast=True)
-    monkeypatch.undo()
-    with index.reader() as reader:
-        long_terms = [term for term in reader.all_terms() if reader.doc_frequency(*term) > INLINE_LIMIT]
-        assert long_terms and all(term_postings(reader, *term) is None for term in long_terms)
-    with index.searcher() as searcher:  # scored from what Whoosh's matcher reads
-        for text in ("leerkrachten digitale competenties", "kinderopvang onderwijs"):
-            query = parse_query(text).query
-            expected = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
-            assert expected and query_scores(searcher, query, searcher.weighting) == pytest.approx(expected, rel=1e-12)

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 import indexer.build as build_module
-import indexer.writer as writer_module
+import indexer._whoosh.segment_writer as segment_writer_module
+import indexer.worker as worker_module
 from indexer import IndexProblem, build_index
 from search import Searcher
 
@@ -68,7 +69,7 @@ def test_both_processes_write_their_segments_at_the_same_time(corpus: Path, tmp_
     # The worker writes its segment once it has its last document: it must have it before this
     # process starts writing its own, or the two writes run one after the other.
     steps: list[str] = []
-    end_input, write_own_segment = writer_module.SegmentWorker.end_input, writer_module.FastSegmentWriter.write_own_segment
+    end_input, write_own_segment = worker_module.SegmentWorker.end_input, segment_writer_module.FastSegmentWriter.write_own_segment
 
     def ending(worker: Any) -> None:
         steps.append("last document to the worker")
@@ -78,8 +79,8 @@ def test_both_processes_write_their_segments_at_the_same_time(corpus: Path, tmp_
         steps.append("this process writes its segment")
         write_own_segment(writer)
 
-    monkeypatch.setattr(writer_module.SegmentWorker, "end_input", ending)
-    monkeypatch.setattr(writer_module.FastSegmentWriter, "write_own_segment", writing)
+    monkeypatch.setattr(worker_module.SegmentWorker, "end_input", ending)
+    monkeypatch.setattr(segment_writer_module.FastSegmentWriter, "write_own_segment", writing)
     build_index([corpus], tmp_path / "ix")
     assert steps == ["last document to the worker", "this process writes its segment"]
 
@@ -119,7 +120,7 @@ def test_a_failing_second_process_fails_the_build_and_keeps_the_index(
     def broken(index_dir: str, spool: str, jobs: Any, results: Any, parent: int) -> None:
         raise SystemExit(3)  # dies without a word, as a killed process would
 
-    monkeypatch.setattr(writer_module, "_index_in_worker", broken)
+    monkeypatch.setattr(worker_module, "_index_in_worker", broken)
     with pytest.raises(IndexProblem, match="second indexing process stopped"):
         build_index([corpus], tmp_path / "ix", rebuild=True)
     assert _everything(tmp_path / "ix") == before
@@ -144,8 +145,8 @@ def test_a_second_process_that_cannot_start_leaves_no_spool_file(
 
 def test_a_second_process_that_died_is_noticed_at_the_next_batch(
         corpus: Path, tmp_path: Path, always_parallel: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(writer_module.SegmentWorker, "BATCH", 1)
-    start, add_document = writer_module.SegmentWorker.__init__, writer_module.SegmentWorker.add_document
+    monkeypatch.setattr(worker_module.SegmentWorker, "BATCH", 1)
+    start, add_document = worker_module.SegmentWorker.__init__, worker_module.SegmentWorker.add_document
     handed: list[str] = []
 
     def started_and_dead(worker: Any, index_dir: str) -> None:
@@ -159,9 +160,9 @@ def test_a_second_process_that_died_is_noticed_at_the_next_batch(
     def broken(index_dir: str, spool: str, jobs: Any, results: Any, parent: int) -> None:
         raise SystemExit(3)
 
-    monkeypatch.setattr(writer_module.SegmentWorker, "__init__", started_and_dead)
-    monkeypatch.setattr(writer_module.SegmentWorker, "add_document", handing)
-    monkeypatch.setattr(writer_module, "_index_in_worker", broken)
+    monkeypatch.setattr(worker_module.SegmentWorker, "__init__", started_and_dead)
+    monkeypatch.setattr(worker_module.SegmentWorker, "add_document", handing)
+    monkeypatch.setattr(worker_module, "_index_in_worker", broken)
     with pytest.raises(IndexProblem, match="second indexing process stopped"):
         build_index([corpus], tmp_path / "ix")
     assert len(handed) == 1  # not the whole of its share

@@ -10,7 +10,7 @@ from whoosh.scoring import BM25F
 
 from search import Searcher
 from search.query import parse_query
-from search.scoring import Postings, QueryScorer, query_scores
+from search.scoring import Postings, QueryScorer
 from search.searcher import BM25_B, BM25_K1
 
 from .test_writer import fixture_documents, write
@@ -49,7 +49,7 @@ def _whoosh_scores(searcher: Searcher, text: str) -> dict[int, float]:
 
 
 def _scores(searcher: Searcher, text: str) -> dict[int, float]:
-    return query_scores(searcher._searcher, parse_query(text).query, searcher._weighting)
+    return QueryScorer(searcher._searcher, parse_query(text).query, searcher._weighting).scores()
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -87,7 +87,7 @@ def test_scores_over_many_blocks_segments_and_deletions_are_whooshs(tmp_path: Pa
         for text in QUERIES:
             query = parse_query(text).query
             expected = {hit.docnum: hit.score for hit in whoosh_searcher.search(query, limit=None)}
-            got = query_scores(whoosh_searcher, query, whoosh_searcher.weighting)
+            got = QueryScorer(whoosh_searcher, query, whoosh_searcher.weighting).scores()
             assert got == pytest.approx(expected, rel=1e-12), text
 
 

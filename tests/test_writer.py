@@ -11,7 +11,7 @@ import whoosh.index
 
 from indexer.parse import discover, parse_source, read_bytes
 from indexer.schema import build_schema, document_fields
-from indexer.writer import INLINE_LIMIT, FastSegmentWriter
+from indexer._whoosh.segment_writer import INLINE_LIMIT, FastSegmentWriter
 
 from .conftest import FIXTURE_SEEDS, FIXTURES
 

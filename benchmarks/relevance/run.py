@@ -10,10 +10,11 @@ Two conditions, each with its own indexes: `titled` indexes the seed text files 
 `untitled` indexes the same documents as JSON Lines records with only `id`, `question` and
 `answer`, as a new user's collection often comes (no title, no metadata).
 
-    python benchmarks/relevance/run.py [--index-dir DIR] [--condition NAME] [--json OUT] [--per-query]
+    python benchmarks/relevance/run.py [--index-dir DIR] [--condition NAME] [--json OUT] [--per-query] [--seeds DIR]
 
 `--index-dir DIR` keeps the indexes in DIR (`DIR/<condition>/vraagbaak`, `…/whoosh`, `…/fts5`) and
-reuses them on the next run; without it they are built in a temporary folder.
+reuses them on the next run; without it they are built in a temporary folder. `--seeds DIR` ranks
+other documents (tests/test_benchmarks.py runs the script on a few, so that it cannot rot).
 """
 
 from __future__ import annotations
@@ -113,10 +114,11 @@ def baseline(engine: WhooshBaseline | Fts5Baseline, documents: list[Document], f
     return engine.search
 
 
-def systems(condition: str, documents: list[Document], folder: Path) -> dict[str, Ranker]:
-    """Vraagbaak and the baselines for `condition`, each with its index in a subfolder of `folder`."""
+def systems(condition: str, documents: list[Document], folder: Path, seeds: Path = SEEDS) -> dict[str, Ranker]:
+    """Vraagbaak and the baselines for `condition` over `documents` (read from `seeds`), each with
+    its index in a subfolder of `folder`."""
     started = time.monotonic()
-    source = SEEDS
+    source = seeds
     if condition == "untitled":
         source = folder / "untitled.jsonl"
         documents = untitled(documents, source)
@@ -226,17 +228,19 @@ def main() -> None:
                         help="run only this condition (repeatable; default: all)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write metrics and rankings to OUT")
     parser.add_argument("--per-query", action="store_true", help="also print nDCG@10 per query and system")
+    parser.add_argument("--seeds", type=Path, default=SEEDS,
+                        help="the documents to rank (default: the seeds the judgments are for; others only to try the script)")
     args = parser.parse_args()
 
     queries = load_queries(HERE / "queries.jsonl")
     qrels = load_qrels(HERE / "qrels.jsonl")
-    documents = corpus()
+    documents = corpus(args.seeds)
     results = {}
     with tempfile.TemporaryDirectory(prefix="relevance-") as scratch:
         for condition in args.condition or CONDITIONS:
             folder = (args.index_dir or Path(scratch)) / condition
             folder.mkdir(parents=True, exist_ok=True)
-            results[condition] = evaluate(systems(condition, documents, folder), queries, qrels)
+            results[condition] = evaluate(systems(condition, documents, folder, args.seeds), queries, qrels)
     means = {condition: summary(found, queries) for condition, found in results.items()}
 
     print(f"{len(queries)} queries, {sum(map(len, qrels.values()))} judgments, {len(documents)} documents.")

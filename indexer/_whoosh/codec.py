@@ -6,15 +6,15 @@ Ranking needs only the document numbers and weights, yet every block read unpick
 and the values are nine tenths of that cost. A packed block keeps the same block header (so
 Whoosh's block skipping works unchanged) and stores the document numbers and weights as raw
 arrays, then the values compressed apart, decompressed only when a matcher asks for one (phrase
-queries, merges). Segments written before keep their pickled blocks; both are read.
+queries, merges).
 
-Kept apart from writer.py so that opening an index (which unpickles the codec named by each
-segment) does not import the writing machinery.
+Kept apart from segment_writer.py so that opening an index (which unpickles the codec named by
+each segment) does not import the writing machinery. `term_postings` in reading.py reads a term's blocks
+in one go.
 """
 
 from __future__ import annotations
 
-import io
 import pickle
 import struct
 import sys
@@ -24,14 +24,14 @@ from operator import sub
 from typing import Any
 
 from whoosh.codec.whoosh3 import (
-    LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter, W3TermsReader, _lenfield,
+    LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter, _lenfield,
 )
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.util.numeric import length_to_byte
 
 PACKED = -1
 """In a block's header, where Whoosh keeps the block's compression level: a packed block."""
-_BLOCK_LENGTH = struct.Struct("!i")  # before each block, as Whoosh's StructFile.write_int writes it
+BLOCK_LENGTH = struct.Struct("!i")  # before each block, as Whoosh's StructFile.write_int writes it
 _BLOCK = struct.Struct("<HB?")  # postings in the block, how its weights are stored, values compressed
 _COUNT = struct.Struct("<I")
 _ALL_ONE, _BYTE_WEIGHTS, _FLOAT_WEIGHTS = 0, 1, 2
@@ -80,27 +80,19 @@ class PackedPostingsWriter(W3PostingsWriter):
 
 
 class PackedPostings(W3LeafMatcher):
-    """Whoosh's matcher over a postings file, reading packed blocks as well as pickled ones."""
+    """Whoosh's matcher over a postings file, reading packed blocks."""
 
     def _read_data(self) -> None:
-        if self._compression != PACKED:
-            return super()._read_data()
         self._data = unpack_block(self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset))
 
     def _read_ids(self) -> None:
-        if self._compression != PACKED:
-            return super()._read_ids()
         self._ids = self._block()[0]
 
     def _read_weights(self) -> None:
-        if self._compression != PACKED:
-            return super()._read_weights()
         weights = self._block()[1]
         self._weights = weights if weights.typecode == "f" else array("f", weights)  # as Whoosh's
 
     def _read_values(self) -> None:
-        if self._compression != PACKED:
-            return super()._read_values()
         ids, _, values = self._block()
         self._values = unpack_values(values, len(ids), self._fixedsize)
 
@@ -108,47 +100,6 @@ class PackedPostings(W3LeafMatcher):
         if self._data is None:
             self._read_data()
         return self._data
-
-
-def term_postings(reader: Any, fieldname: str, text: bytes) -> tuple[array, array] | None:
-    """All of a term's postings in one segment of Vraagbaak's codec, deleted documents included:
-    (document numbers, weights), or None when the segment is not of this codec. Raises Whoosh's
-    TermNotFound. Whole-number weights stay ints (an array of bytes): the same values, and making
-    floats of them was most of the cost of unpacking a block.
-
-    The term's blocks are read in one go and taken apart here: through Whoosh's matcher, each
-    block costs a file seek, a read and a header object, which for a common word took five times
-    as long as unpacking its numbers.
-    """
-    terms = getattr(reader, "_terms", None)
-    if not isinstance(terms, W3TermsReader) or not isinstance(terms._codec, VraagbaakCodec):
-        return None
-    info = terms.term_info(fieldname, text)
-    if info.is_inlined():
-        ids, weights, _ = info.inlined_postings()
-        return array("I", ids), array("f", weights) if weights else array("B", [1]) * len(ids)
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps the length as struct.unpack gave it
-        (length,) = length
-    data = terms._postfile.get(offset, length)
-    stream = io.BytesIO(data)
-    all_ids, all_weights = array("I"), array("B")
-    position = len(WHOOSH3_HEADER_MAGIC)
-    while position < length:
-        (size,) = _BLOCK_LENGTH.unpack_from(data, position)
-        end = position + _BLOCK_LENGTH.size + abs(size)  # negative: the term's last block
-        stream.seek(position + _BLOCK_LENGTH.size)
-        if pickle.load(stream)[3] != PACKED:  # the block's header: a block of Whoosh's own layout
-            return None
-        ids, weights, _ = unpack_block(data[stream.tell():end])
-        all_ids.extend(ids)
-        if weights.typecode != all_weights.typecode:
-            if all_weights.typecode == "B":
-                all_weights = array("f", all_weights)
-            weights = array("f", weights)
-        all_weights.extend(weights)
-        position = end
-    return all_ids, all_weights
 
 
 def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | None, compression: int) -> bytes:
@@ -181,9 +132,9 @@ def pack_block(ids: Any, weights: Any, values: list[bytes], fixed_size: int | No
                      packed_values))
 
 
-def unpack_block(data: bytes) -> tuple[array, array, tuple[bool, memoryview]]:
+def unpack_block(data: bytes) -> tuple[array[int], array[Any], tuple[bool, memoryview]]:
     """(document numbers, weights, the values still packed) of a packed block. Whole-number
-    weights come as an array of bytes (see `term_postings`)."""
+    weights come as an array of bytes (see `reading.term_postings`)."""
     count, kind, compressed = _BLOCK.unpack_from(data)
     view = memoryview(data)
     position = _BLOCK.size
@@ -251,7 +202,7 @@ def length_bytes(perdoc: Any, fieldname: str, doccount: int) -> bytes:
     return data + bytes(doccount - len(data)) if len(data) < doccount else data
 
 
-def _little(numbers: array) -> array:
+def _little(numbers: array[Any]) -> array[Any]:
     """`numbers` in little-endian byte order, whatever the machine's."""
     if _LITTLE_ENDIAN:
         return numbers
@@ -260,7 +211,7 @@ def _little(numbers: array) -> array:
     return swapped
 
 
-def _from_little(typecode: str, data: Any) -> array:
+def _from_little(typecode: str, data: Any) -> array[Any]:
     numbers = array(typecode)
     numbers.frombytes(data)
     if not _LITTLE_ENDIAN:
@@ -271,13 +222,13 @@ def _from_little(typecode: str, data: Any) -> array:
 class VraagbaakCodec(W3Codec):
     """Whoosh's `W3Codec`, writing packed blocks and reading inlined postings with `InlinedPostings`.
 
-    Segments written by `writer.FastSegmentWriter` name this codec (Whoosh pickles a segment's codec
-    into the index), so their readers use it; older segments keep `W3Codec`.
+    Segments written by `segment_writer.FastSegmentWriter` name this codec (Whoosh pickles a
+    segment's codec into the index), so their readers use it.
     """
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
-        if byteids:  # term vectors: none in Vraagbaak's schema, left to Whoosh
-            return super().postings_writer(dbfile, byteids)
+        if byteids:
+            raise ValueError("Vraagbaak's codec writes no term vectors")
         return PackedPostingsWriter(dbfile, blocklimit=self._blocklimit, compression=self._compression,
                                     inlinelimit=self._inlinelimit)
 
