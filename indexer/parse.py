@@ -1,7 +1,12 @@
-"""Source parsing: seed text files and JSON Lines records → `Document`s, with every problem reported."""
+"""Source parsing: seed text files, JSON Lines records and PDFs → `Document`s, with every problem reported.
+
+A PDF's text comes from `pdf.py`; the Dutch House layout is parsed by `house.py`, and any other
+PDF text by the seed parser here.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -15,9 +20,15 @@ from .errors import DocumentParseError
 
 SEED_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
+PDF_SUFFIXES = (".pdf",)
+SOURCE_SUFFIXES = SEED_SUFFIXES + JSONL_SUFFIXES + PDF_SUFFIXES
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Seed files above this size are skipped: no written question is near it, and analysing one
 would stall the whole build (the largest real seed is ~60 KB)."""
+
+MAX_PDF_BYTES = 20 * 1024 * 1024
+"""PDFs above this size are skipped: a written question with its answer is a few pages (the real
+ones are 17–35 KB); a larger file is a report or a scan, and extracting it would stall the build."""
 
 MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6,
@@ -81,7 +92,7 @@ class SourceFile:
 
 
 def discover(sources: Iterable[str | os.PathLike[str]]) -> tuple[list[SourceFile], list[Problem]]:
-    """List the seed and JSON Lines files under `sources` (files or folders), sorted.
+    """List the seed, JSON Lines and PDF files under `sources` (files or folders), sorted.
 
     Hidden entries are ignored; symlinks are followed once (a loop is reported, not followed).
     """
@@ -89,8 +100,8 @@ def discover(sources: Iterable[str | os.PathLike[str]]) -> tuple[list[SourceFile
     problems: list[Problem] = []
     for source in sources:
         path = Path(source)
-        if path.is_file() and path.suffix.lower() not in SEED_SUFFIXES + JSONL_SUFFIXES:
-            problems.append(Problem(str(path), "not a seed (.txt) or JSON Lines (.jsonl) file"))
+        if path.is_file() and path.suffix.lower() not in SOURCE_SUFFIXES:
+            problems.append(Problem(str(path), "not a seed (.txt), JSON Lines (.jsonl) or PDF (.pdf) file"))
         elif path.is_file():
             found.append(SourceFile(path, path.parent))
         elif path.is_dir():
@@ -128,7 +139,7 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[SourceFile]:
                 continue
             if is_dir:
                 yield from visit(child)
-            elif is_file and child.suffix.lower() in SEED_SUFFIXES + JSONL_SUFFIXES:
+            elif is_file and child.suffix.lower() in SOURCE_SUFFIXES:
                 yield SourceFile(child, root)
             elif entry.is_symlink() and not child.exists():
                 problems.append(Problem(str(child), "broken or looping symlink"))
@@ -151,12 +162,14 @@ def read_source(source: SourceFile) -> tuple[list[Document], list[Problem]]:
 
 
 def read_bytes(source: SourceFile) -> bytes:
-    """The file's bytes; DocumentParseError for a seed too large to be a written question."""
-    if source.path.suffix.lower() not in JSONL_SUFFIXES:
+    """The file's bytes; DocumentParseError for a seed or PDF too large to be a written question."""
+    suffix = source.path.suffix.lower()
+    if suffix not in JSONL_SUFFIXES:
+        limit = MAX_PDF_BYTES if suffix in PDF_SUFFIXES else MAX_FILE_BYTES
         size = source.path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > limit:
             raise DocumentParseError(
-                str(source.path), f"file too large ({size / 1e6:.1f} MB, limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
+                str(source.path), f"file too large ({size / 1e6:.1f} MB, limit {limit / 1e6:.0f} MB)"
             )
     return source.path.read_bytes()
 
@@ -166,6 +179,8 @@ def parse_source(source: SourceFile, data: bytes) -> tuple[list[Document], list[
     path = str(source.path)
     if source.path.suffix.lower() in JSONL_SUFFIXES:
         return _parse_jsonl(source, data)
+    if source.path.suffix.lower() in PDF_SUFFIXES:
+        return _parse_pdf(source, data)
     try:
         text, encoding_problem = decode(data, path)
         doc_id = source.relative.rsplit(".", 1)[0]
@@ -223,6 +238,27 @@ def _parse_jsonl(source: SourceFile, data: bytes) -> tuple[list[Document], list[
     if not documents and not problems:
         problems.append(Problem(path, "empty file"))
     return documents, problems
+
+
+def _parse_pdf(source: SourceFile, data: bytes) -> tuple[list[Document], list[Problem]]:
+    # Imported here: pypdf is loaded only by builds that meet a PDF, and house.py imports this module.
+    from . import house, pdf
+
+    path = str(source.path)
+    doc_id = source.relative.rsplit(".", 1)[0]
+    try:
+        pages, metadata = pdf.extract_pages(data, path)
+        if house.is_house_layout(pages):
+            document, notes = house.parse_house(pages, metadata, doc_id=doc_id, source=source.relative)
+        else:
+            text = pdf.clean_pages(pages, metadata)
+            document, notes = parse_seed(text.text, doc_id=doc_id, source=source.relative)
+            page_map = {section: pdf.page_starts(value, text.lines) if value else []
+                        for section, value in (("question", document.question), ("answer", document.answer))}
+            document = dataclasses.replace(document, extra={**document.extra, pdf.PAGES_KEY: page_map})
+    except DocumentParseError as err:
+        return [], [Problem(path, err.reason, err.line)]
+    return [document], [Problem(path, note, indexed=True) for note in notes]
 
 
 # --- JSON Lines records --------------------------------------------------------------------------

@@ -1,0 +1,272 @@
+"""PDF reading: a PDF's bytes → its text as lines with their page numbers, without the page layout.
+
+Text is extracted with pypdf (see "Measured choices" in the README for why not pdfminer.six), then
+the layout is undone: running headers and footers, lone page numbers, footnotes (kept apart, their
+markers taken out of the text), hyphenation at line ends, and glyphs that PDFs set apart (a
+spacing accent after its letter, an unmapped bullet). Which lines are questions and answers is
+for the layout parsers (`parse.py`, `house.py`); this module knows nothing of parliaments.
+
+Every PDF that cannot give text raises DocumentParseError with the reason: corrupt, encrypted, or
+without a text layer (a scan: OCR is not supported).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zlib
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, NamedTuple
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+
+from .errors import DocumentParseError
+
+PAGES_KEY = "pages"
+"""The `Document.extra` key of a PDF's page map: for "question" and "answer", the [offset, page]
+pairs where each page's text starts in that section (see `page_at`)."""
+
+# pypdf raises its own errors for most broken files, but a damaged object or stream can surface
+# as one of these from deep inside it; each means "this file cannot be read", nothing more.
+_BROKEN_PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+                      AssertionError, RecursionError, zlib.error)
+
+# A PDF sets some accents as a glyph of their own after the letter ("Kostic´", "Yes¸ilgöz").
+_SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "¸": "\u0327", "ˆ": "\u0302",
+                    "˜": "\u0303", "ˇ": "\u030c", "˚": "\u030a"}
+_SPACING_ACCENT_RE = re.compile(f"(?<=[^\\W\\d_])[{''.join(_SPACING_ACCENTS)}]")
+# A bullet whose glyph has no Unicode mapping comes out as a C1 control character.
+_CONTROL_BULLET_RE = re.compile(r"^\s*[\x80-\x9f]\s*")
+_PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-–]\s*)?\d{1,4}(?:\s*[-–])?\s*$")
+_FOOTNOTE_RE = re.compile(r"^(\d{1,3})\s+\S")
+_DIGITS_RE = re.compile(r"\d+")
+# Vowel pairs that would read as one sound if the hyphen went ("zee-eend", "auto-ongeluk").
+_VOWEL_CLASHES = frozenset("aa ae ai au ee ei eu ie ii oe oi oo ou ui uu".split())
+# After a hyphen at a line end, these start the second half of "Noord- en Zuid-Holland".
+_CONJUNCTIONS = frozenset("en of tot noch".split())
+EDGE_LINES = 2
+"""Running headers and footers are looked for in this many lines at the top and at the foot of a
+page: a paragraph an answer repeats from an earlier answer is not page furniture."""
+RUNNING_MIN_CHARS = 12
+_NUMBERED_WORDS = frozenset("nr artikel art lid vraag vragen antwoord antwoorden bijlage hoofdstuk paragraaf "
+                            "pagina blz p punt en of tot".split())
+"""Words a number in the text follows ("vraag 2 en 3", "nr. 2"): that number is not a footnote marker."""
+"""Shorter lines (a "Vraag 2" heading) repeat from page to page as content, not as page furniture."""
+
+
+class Line(NamedTuple):
+    """A line of a PDF's text and the page (from 1) it is on."""
+
+    text: str
+    page: int
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """A PDF's text without its page layout: lines in reading order, footnotes, metadata."""
+
+    lines: tuple[Line, ...]
+    footnotes: tuple[str, ...]
+    pages: int
+    metadata: Mapping[str, str]
+    """The document information (`title`, `subject`, `producer`, ...) with lower-case keys."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def extract_pages(data: bytes, path: str) -> tuple[list[str], dict[str, str]]:
+    """Each page's raw text (pypdf's reading order) and the document information; DocumentParseError
+    when the PDF is corrupt, encrypted or has no text at all."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentParseError(path, "encrypted PDF: it needs a password; save an unprotected copy to index it")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata or {}
+        metadata = {str(key).lstrip("/").lower(): str(value) for key, value in info.items() if value}
+    except DocumentParseError:
+        raise
+    except FileNotDecryptedError as err:
+        raise DocumentParseError(path, "encrypted PDF: it needs a password; save an unprotected copy to index it") from err
+    except DependencyError as err:
+        # AES encryption needs the optional `cryptography` package, even with an empty password.
+        raise DocumentParseError(path, f"encrypted PDF that cannot be decrypted here ({err})") from err
+    except _BROKEN_PDF_ERRORS as err:
+        raise DocumentParseError(path, f"not a readable PDF ({type(err).__name__}: {err})") from err
+    if not any(page.strip() for page in pages):
+        raise DocumentParseError(path, "no text layer (a scanned PDF?); OCR is not supported")
+    return pages, metadata
+
+
+def clean_pages(pages: list[str], metadata: Mapping[str, str] | None = None,
+                furniture: re.Pattern[str] | None = None) -> PdfText:
+    """Undo the layout of extracted pages (see the module docstring). `furniture` matches what a
+    known layout prints on some pages only (a colophon): it is cut out of the lines it is in."""
+    page_lines = [[_clean_glyphs(line) for line in page.splitlines()] for page in pages]
+    if furniture is not None:
+        page_lines = [[furniture.sub("", line).rstrip() for line in lines] for lines in page_lines]
+    page_lines = [[line for line in lines if line.strip()] for lines in page_lines]
+    running = _running_lines(page_lines)
+    lines: list[Line] = []
+    footnotes: list[str] = []
+    for number, raw in enumerate(page_lines, start=1):
+        at_edge = [i < EDGE_LINES or i >= len(raw) - EDGE_LINES for i in range(len(raw))]
+        body = [_without_running(line, running) if edge else line for line, edge in zip(raw, at_edge)]
+        body = [line for line in body if line]
+        body, notes = _split_footnotes(body, len(footnotes) + 1)
+        footnotes.extend(notes)
+        lines.extend(Line(text, number) for text in body)
+    return PdfText(tuple(dehyphenate(lines)), tuple(footnotes), len(pages), dict(metadata or {}))
+
+
+def _clean_glyphs(line: str) -> str:
+    line = _CONTROL_BULLET_RE.sub("• ", line)
+    if _SPACING_ACCENT_RE.search(line):
+        line = unicodedata.normalize("NFC", _SPACING_ACCENT_RE.sub(lambda m: _SPACING_ACCENTS[m.group()], line))
+    return line.rstrip()
+
+
+def _running_key(line: str) -> str:
+    return _DIGITS_RE.sub("#", " ".join(line.split()))
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Lines (page numbers aside) on at least half the pages, and on two or more: headers and footers."""
+    if len(pages) < 2:
+        return set()
+    counts: dict[str, int] = {}
+    for lines in pages:
+        for key in {_running_key(line) for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:]}:
+            # Footnotes citing the same kind of source ("2 Kamerstuk #, nr. #") look alike too.
+            if len(key) >= RUNNING_MIN_CHARS and not key.startswith("# "):
+                counts[key] = counts.get(key, 0) + 1
+    return {key for key, count in counts.items() if count >= max(2, len(pages) / 2)}
+
+
+def _without_running(line: str, running: set[str]) -> str:
+    """The line without a running header or footer, or a page number: "" when that is all it is.
+
+    The footer can come glued to the page's last line ("... (rijksfinancien.nl) Tweede Kamer,
+    vergaderjaar 2023–2024, Aanhangsel 2"): only that end of the line goes.
+    """
+    if _PAGE_NUMBER_RE.match(line):
+        return ""
+    words = line.split()
+    for key in running:
+        size = len(key.split())
+        if len(words) >= size and _running_key(" ".join(words[-size:])) == key:
+            return " ".join(words[:-size])
+    return line
+
+
+def _split_footnotes(lines: list[str], first: int) -> tuple[list[str], list[str]]:
+    """Take the page's footnotes (numbered from `first` on, at the foot of the page) out of its
+    lines, and their markers out of the text: (body lines, footnotes)."""
+    starts: list[tuple[int, int]] = []  # (line index, footnote number), found from the bottom up
+    for i in range(len(lines) - 1, -1, -1):
+        match = _FOOTNOTE_RE.match(lines[i])
+        if not match:
+            continue
+        number = int(match.group(1))
+        if starts and number != starts[-1][1] - 1:
+            continue  # a number inside a footnote's text, or a body line; keep looking upwards
+        if not starts and number < first:
+            break
+        starts.append((i, number))
+        if number == first:
+            break
+    if not starts or starts[-1][1] != first:
+        return lines, []
+    starts.reverse()
+    ends = [index for index, _ in starts[1:]] + [len(lines)]
+    notes = [" ".join(line.strip() for line in lines[start:end]) for (start, _), end in zip(starts, ends)]
+    body = lines[:starts[0][0]]
+    return _remove_markers(body, [number for _, number in starts]), notes
+
+
+def _remove_markers(lines: list[str], numbers: list[int]) -> list[str]:
+    """Remove each footnote's marker: its number right after a word or a punctuation mark,
+    searched in order from where the previous marker was."""
+    lines = list(lines)
+    line_no, column = 0, 0
+    for number in numbers:
+        found = _find_marker(lines, number, line_no, column)
+        if found is None:
+            continue
+        line_no, start, end = found
+        lines[line_no] = (lines[line_no][:start] + lines[line_no][end:]).rstrip()
+        column = start
+    return lines
+
+
+def _find_marker(lines: list[str], number: int, line_no: int, column: int) -> tuple[int, int, int] | None:
+    # Glued to what it annotates ("regenboogbeleid»?1"), or set apart by a space after a word or
+    # a sentence ("ombudsman? 1", "Ends 1?"); never after a digit, "nr." or "artikel" (a number
+    # in the text).
+    patterns = (
+        re.compile(rf"(?<=[^\W\d_]|[»”\"')?!.,:;]){number}(?![\d,.]\d)(?=\W|$)"),
+        re.compile(rf"(?<=[^\W\d_]|[»”\"')?!.,:;]) {number}(?!\d)(?=[\s?!.,:;)]|$)"),
+    )
+    for pattern in patterns:
+        for i in range(line_no, len(lines)):
+            for match in pattern.finditer(lines[i], column if i == line_no else 0):
+                before = lines[i][:match.start()].split()
+                if before and before[-1].lower().rstrip(".") in _NUMBERED_WORDS:
+                    continue
+                return i, match.start(), match.end()
+    return None
+
+
+def dehyphenate(lines: Iterable[Line]) -> list[Line]:
+    """Join words hyphenated at line ends: "regen-" + "boogprovincie" → "regenboogprovincie", but
+    "Noord-" + "Brabant" → "Noord-Brabant", "zee-" + "eend" → "zee-eend", and "Noord-" + "en
+    Zuid-Holland" stays apart. The joined word stays on its first line (and page)."""
+    result = [list(line) for line in lines]
+    for i in range(len(result) - 1):
+        text = result[i][0]
+        following = result[i + 1][0].lstrip()
+        if not (text.endswith("-") and len(text) > 1 and text[-2].isalpha() and following):
+            continue
+        word, _, rest = following.partition(" ")
+        head = text[:-1].split()[-1] if text[:-1].split() else ""
+        if not head or word.lower().rstrip(".,;:?!") in _CONJUNCTIONS or not word[0].isalnum():
+            continue
+        keep_hyphen = (not word[0].islower() or not head[-1].islower()
+                       or (head[-1] + word[0]).lower() in _VOWEL_CLASHES)
+        result[i][0] = text + word if keep_hyphen else text[:-1] + word
+        result[i + 1][0] = rest
+    return [Line(text, page) for text, page in result if text.strip()]
+
+
+def page_starts(text: str, lines: Iterable[Line]) -> list[list[int]]:
+    """Where each page's text starts in `text`, made of these lines (in order, possibly re-wrapped
+    or with some left out): [offset, page] pairs, the first at offset 0."""
+    starts: list[list[int]] = []
+    cursor = 0
+    for line in lines:
+        stripped = line.text.strip()
+        # Unwrapping joins a line to the next with a space or a line break and keeps its text.
+        at = text.find(stripped, cursor) if stripped else -1
+        if at < 0:
+            continue
+        if not starts:
+            starts.append([0, line.page])
+        elif line.page != starts[-1][1]:
+            starts.append([at, line.page])
+        cursor = at + len(stripped)
+    return starts
+
+
+def page_at(pages: Any, section: str, offset: int) -> int | None:
+    """The page the text at `offset` of `section` is on, from a document's PAGES_KEY map (None
+    without one: a document that did not come from a PDF)."""
+    if not isinstance(pages, Mapping) or not pages.get(section):
+        return None
+    starts = pages[section]
+    index = bisect_right([start for start, _ in starts], offset) - 1
+    return int(starts[max(index, 0)][1])
