@@ -28,7 +28,8 @@ from typing import Any, Mapping
 from .document import Document
 from .errors import DocumentParseError
 from .parse import parse_date, unwrap
-from .pdf import PAGES_KEY, Line, PdfText, clean_pages, page_starts
+from .pages import PAGES_KEY, page_starts
+from .pdf import Line, clean_pages
 
 FURNITURE_RE = re.compile(
     r"^\s*(?:ah-tk-\d+-\d+|ISSN \d{4}\s*-\s*\d{4})\s*$"

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator
 
 from .document import Document
 from .errors import DocumentParseError
+from .pages import PAGES_KEY, page_starts
 
 SEED_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
@@ -247,15 +248,15 @@ def _parse_pdf(source: SourceFile, data: bytes) -> tuple[list[Document], list[Pr
     path = str(source.path)
     doc_id = source.relative.rsplit(".", 1)[0]
     try:
-        pages, metadata = pdf.extract_pages(data, path)
-        if house.is_house_layout(pages):
-            document, notes = house.parse_house(pages, metadata, doc_id=doc_id, source=source.relative)
+        raw_pages, metadata = pdf.extract_pages(data, path)
+        if house.is_house_layout(raw_pages):
+            document, notes = house.parse_house(raw_pages, metadata, doc_id=doc_id, source=source.relative)
         else:
-            text = pdf.clean_pages(pages, metadata)
+            text = pdf.clean_pages(raw_pages, metadata)
             document, notes = parse_seed(text.text, doc_id=doc_id, source=source.relative)
-            page_map = {section: pdf.page_starts(value, text.lines) if value else []
+            page_map = {section: page_starts(value, text.lines) if value else []
                         for section, value in (("question", document.question), ("answer", document.answer))}
-            document = dataclasses.replace(document, extra={**document.extra, pdf.PAGES_KEY: page_map})
+            document = dataclasses.replace(document, extra={**document.extra, PAGES_KEY: page_map})
     except DocumentParseError as err:
         return [], [Problem(path, err.reason, err.line)]
     return [document], [Problem(path, note, indexed=True) for note in notes]

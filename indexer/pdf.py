@@ -16,18 +16,14 @@ import io
 import re
 import unicodedata
 import zlib
-from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from .errors import DocumentParseError
 
-PAGES_KEY = "pages"
-"""The `Document.extra` key of a PDF's page map: for "question" and "answer", the [offset, page]
-pairs where each page's text starts in that section (see `page_at`)."""
 
 # pypdf raises its own errors for most broken files, but a damaged object or stream can surface
 # as one of these from deep inside it; each means "this file cannot be read", nothing more.
@@ -241,32 +237,3 @@ def dehyphenate(lines: Iterable[Line]) -> list[Line]:
         result[i][0] = text + word if keep_hyphen else text[:-1] + word
         result[i + 1][0] = rest
     return [Line(text, page) for text, page in result if text.strip()]
-
-
-def page_starts(text: str, lines: Iterable[Line]) -> list[list[int]]:
-    """Where each page's text starts in `text`, made of these lines (in order, possibly re-wrapped
-    or with some left out): [offset, page] pairs, the first at offset 0."""
-    starts: list[list[int]] = []
-    cursor = 0
-    for line in lines:
-        stripped = line.text.strip()
-        # Unwrapping joins a line to the next with a space or a line break and keeps its text.
-        at = text.find(stripped, cursor) if stripped else -1
-        if at < 0:
-            continue
-        if not starts:
-            starts.append([0, line.page])
-        elif line.page != starts[-1][1]:
-            starts.append([at, line.page])
-        cursor = at + len(stripped)
-    return starts
-
-
-def page_at(pages: Any, section: str, offset: int) -> int | None:
-    """The page the text at `offset` of `section` is on, from a document's PAGES_KEY map (None
-    without one: a document that did not come from a PDF)."""
-    if not isinstance(pages, Mapping) or not pages.get(section):
-        return None
-    starts = pages[section]
-    index = bisect_right([start for start, _ in starts], offset) - 1
-    return int(starts[max(index, 0)][1])

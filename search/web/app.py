@@ -20,12 +20,13 @@ from urllib.parse import quote, urlencode
 import jinja2
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from indexer.pages import PAGES_KEY
 from indexer.structure import pair_parts, question_intro
 
 from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Results, Searcher, document_to_dict
@@ -183,6 +184,12 @@ def document_url(doc_id: str) -> str:
     return "/documents/" + quote(doc_id)
 
 
+def pdf_url(doc_id: str, page: int | None = None) -> str:
+    """The link to the PDF a document was indexed from (at `page`, which browsers' viewers open)."""
+    url = "/pdf/" + quote(doc_id)
+    return f"{url}#page={page}" if page is not None else url
+
+
 @jinja2.pass_context
 def search_url(context: jinja2.runtime.Context, changes: Mapping[str, Any] | None = None) -> str:
     """The search page for the current URL parameters with `changes` (None removes one).
@@ -217,8 +224,9 @@ def _templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url)
-    environment.globals.update(search_url=search_url, facet_filter=facet_filter)
+    environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url,
+                               pdf_url=pdf_url)
+    environment.globals.update(search_url=search_url, facet_filter=facet_filter, pages_key=PAGES_KEY)
     return environment
 
 
@@ -326,6 +334,13 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
         with shared.use() as searcher:
             results = dataclasses.replace(params, facets=True).run(searcher)
         return page(request, "search.html", results=results, search=params, filters=filters)
+
+    @app.get("/pdf/{doc_id:path}", response_class=FileResponse, include_in_schema=False)
+    def document_pdf(doc_id: str) -> FileResponse:
+        # The path comes from the index's own table of files, never from the URL.
+        with shared.use() as searcher:
+            path = searcher.pdf_file(doc_id)
+        return FileResponse(path, media_type="application/pdf")
 
     @app.get("/documents/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str) -> HTMLResponse:
