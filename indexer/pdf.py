@@ -24,7 +24,6 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from .errors import DocumentParseError
 
-
 # pypdf raises its own errors for most broken files, but a damaged object or stream can surface
 # as one of these from deep inside it; each means "this file cannot be read", nothing more.
 _BROKEN_PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -47,10 +46,10 @@ EDGE_LINES = 2
 """Running headers and footers are looked for in this many lines at the top and at the foot of a
 page: a paragraph an answer repeats from an earlier answer is not page furniture."""
 RUNNING_MIN_CHARS = 12
+"""Shorter lines (a "Vraag 2" heading) repeat from page to page as content, not as page furniture."""
 _NUMBERED_WORDS = frozenset("nr artikel art lid vraag vragen antwoord antwoorden bijlage hoofdstuk paragraaf "
                             "pagina blz p punt en of tot".split())
 """Words a number in the text follows ("vraag 2 en 3", "nr. 2"): that number is not a footnote marker."""
-"""Shorter lines (a "Vraag 2" heading) repeat from page to page as content, not as page furniture."""
 
 
 class Line(NamedTuple):
@@ -83,8 +82,8 @@ def extract_pages(data: bytes, path: str) -> tuple[list[str], dict[str, str]]:
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentParseError(path, "encrypted PDF: it needs a password; save an unprotected copy to index it")
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
-        metadata = {str(key).lstrip("/").lower(): str(value) for key, value in info.items() if value}
+        info = reader.metadata
+        metadata = {str(key).lstrip("/").lower(): str(value) for key, value in (info or {}).items() if value}
     except DocumentParseError:
         raise
     except FileNotDecryptedError as err:
@@ -222,10 +221,11 @@ def dehyphenate(lines: Iterable[Line]) -> list[Line]:
     """Join words hyphenated at line ends: "regen-" + "boogprovincie" → "regenboogprovincie", but
     "Noord-" + "Brabant" → "Noord-Brabant", "zee-" + "eend" → "zee-eend", and "Noord-" + "en
     Zuid-Holland" stays apart. The joined word stays on its first line (and page)."""
-    result = [list(line) for line in lines]
-    for i in range(len(result) - 1):
-        text = result[i][0]
-        following = result[i + 1][0].lstrip()
+    lines = list(lines)
+    texts = [line.text for line in lines]
+    for i in range(len(texts) - 1):
+        text = texts[i]
+        following = texts[i + 1].lstrip()
         if not (text.endswith("-") and len(text) > 1 and text[-2].isalpha() and following):
             continue
         word, _, rest = following.partition(" ")
@@ -234,6 +234,6 @@ def dehyphenate(lines: Iterable[Line]) -> list[Line]:
             continue
         keep_hyphen = (not word[0].islower() or not head[-1].islower()
                        or (head[-1] + word[0]).lower() in _VOWEL_CLASHES)
-        result[i][0] = text + word if keep_hyphen else text[:-1] + word
-        result[i + 1][0] = rest
-    return [Line(text, page) for text, page in result if text.strip()]
+        texts[i] = text + word if keep_hyphen else text[:-1] + word
+        texts[i + 1] = rest
+    return [Line(text, line.page) for text, line in zip(texts, lines) if text.strip()]

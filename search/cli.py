@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from typing import Any, Callable
@@ -74,7 +75,7 @@ def main() -> None:
 @click.option("--wait", "lock_timeout", default=30.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds to wait for another build of the same index to finish.")
 def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout: float) -> None:
-    """Index seed files (.txt) and JSON Lines (.jsonl) under SOURCES (default: seeds/).
+    """Index seed files (.txt), JSON Lines (.jsonl) and PDFs (.pdf) under SOURCES (default: seeds/).
 
     An existing index is updated: new and changed files are indexed, documents of files that
     disappeared are removed, unchanged files are skipped.
@@ -84,6 +85,8 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     """
     from indexer.build import DEFAULT_SOURCES, build_index  # only this command builds
 
+    # A PDF pypdf cannot read is in the report, with the reason; its log lines would repeat it.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     show_bar = sys.stderr.isatty()
     with click.progressbar(length=0, label="Indexing", file=sys.stderr) if show_bar else _NoBar() as bar:
         def progress(done: int, total: int) -> None:
