@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .document import Document
 from .errors import DocumentParseError
@@ -181,7 +181,7 @@ def parse_source(source: SourceFile, data: bytes) -> tuple[list[Document], list[
     if source.path.suffix.lower() in JSONL_SUFFIXES:
         return _parse_jsonl(source, data)
     if source.path.suffix.lower() in PDF_SUFFIXES:
-        return _parse_pdf(source, data)
+        return parse_pdf(source, data)
     try:
         text, encoding_problem = decode(data, path)
         doc_id = source.relative.rsplit(".", 1)[0]
@@ -241,14 +241,19 @@ def _parse_jsonl(source: SourceFile, data: bytes) -> tuple[list[Document], list[
     return documents, problems
 
 
-def _parse_pdf(source: SourceFile, data: bytes) -> tuple[list[Document], list[Problem]]:
+def parse_pdf(source: SourceFile, data: bytes,
+              extract: Callable[[bytes, str], tuple[list[str], dict[str, str]]] | None = None
+              ) -> tuple[list[Document], list[Problem]]:
+    """Parse a PDF's bytes: the Dutch House layout by `house.py`, any other text as a seed; problems
+    are returned, never raised. `extract` gets its pages and metadata (default `pdf.extract_pages`;
+    a build passes the results of its `pdf.ExtractionPool`)."""
     # Imported here: pypdf is loaded only by builds that meet a PDF, and house.py imports this module.
     from . import house, pdf
 
     path = str(source.path)
     doc_id = source.relative.rsplit(".", 1)[0]
     try:
-        raw_pages, metadata = pdf.extract_pages(data, path)
+        raw_pages, metadata = (extract or pdf.extract_pages)(data, path)
         if house.is_house_layout(raw_pages):
             document, notes = house.parse_house(raw_pages, metadata, doc_id=doc_id, source=source.relative)
         else:

@@ -12,12 +12,16 @@ without a text layer (a scan: OCR is not supported).
 
 from __future__ import annotations
 
+import hashlib
 import io
+import multiprocessing
 import re
 import unicodedata
 import zlib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Iterable, Mapping, NamedTuple
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, NamedTuple
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
@@ -52,6 +56,10 @@ _NUMBERED_WORDS = frozenset("nr artikel art lid vraag vragen antwoord antwoorden
 """Words a number in the text follows ("vraag 2 en 3", "nr. 2"): that number is not a footnote marker."""
 
 
+Extracted = tuple[list[str], dict[str, str]]
+"""What `extract_pages` returns: each page's raw text, and the document information."""
+
+
 class Line(NamedTuple):
     """A line of a PDF's text and the page (from 1) it is on."""
 
@@ -74,7 +82,7 @@ class PdfText:
         return "\n".join(line.text for line in self.lines)
 
 
-def extract_pages(data: bytes, path: str) -> tuple[list[str], dict[str, str]]:
+def extract_pages(data: bytes, path: str) -> Extracted:
     """Each page's raw text (pypdf's reading order) and the document information; DocumentParseError
     when the PDF is corrupt, encrypted or has no text at all."""
     try:
@@ -96,6 +104,65 @@ def extract_pages(data: bytes, path: str) -> tuple[list[str], dict[str, str]]:
     if not any(page.strip() for page in pages):
         raise DocumentParseError(path, "no text layer (a scanned PDF?); OCR is not supported")
     return pages, metadata
+
+
+def extract_file(path: str, digest: str) -> Extracted | str | None:
+    """`extract_pages` for the PDF at `path`, in an `ExtractionPool` process: its pages and
+    metadata, the reason it cannot be read, or None when it cannot be read here or its content is
+    no longer the one with SHA-1 `digest` (the build then reads and reports it itself)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha1(data).hexdigest() != digest:
+        return None
+    try:
+        return extract_pages(data, path)
+    except DocumentParseError as err:
+        return err.reason
+
+
+class ExtractionPool:
+    """PDF text extraction, by far the slowest step of indexing a PDF, run ahead of the build in
+    other processes, in the order the build asks for the files.
+
+    `jobs` are (path, SHA-1 of the content) pairs; `take(path, digest)` gives a job's result, in
+    job order. The processes are forked where the system can (as the build's segment worker is):
+    spawned ones would import the caller's main module again. All of them start here, so create
+    the pool before this process starts any thread (a forked child would inherit its locks).
+    """
+
+    def __init__(self, jobs: list[tuple[str, str]], processes: int) -> None:
+        self._paths = {path for path, _ in jobs}
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        self._pool = ProcessPoolExecutor(processes, mp_context=context)
+        results = self._pool.map(extract_file, *zip(*jobs), chunksize=4)
+        self._results: Iterator[tuple[tuple[str, str], Extracted | str | None]] = zip(jobs, results)
+
+    def take(self, path: str, digest: str) -> Extracted | None:
+        """The pages and metadata of the PDF at `path` with content `digest`, or None when they
+        were not extracted ahead (the caller extracts them itself). Raises DocumentParseError
+        when the PDF cannot be read."""
+        if path not in self._paths:
+            return None
+        self._paths.discard(path)
+        for (job_path, job_digest), result in self._ordered():
+            if job_path == path:
+                if job_digest != digest or result is None:
+                    return None
+                if isinstance(result, str):
+                    raise DocumentParseError(path, result)
+                return result
+        return None
+
+    def _ordered(self) -> Iterator[tuple[tuple[str, str], Extracted | str | None]]:
+        try:
+            yield from self._results
+        except Exception:  # noqa: BLE001 - a process of the pool died: the build extracts the rest itself
+            self._paths.clear()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def clean_pages(pages: list[str], metadata: Mapping[str, str] | None = None,

@@ -15,7 +15,7 @@ from indexer import build_index
 from indexer.house import is_house_layout
 from indexer.pages import PAGES_KEY, page_at, page_starts
 from indexer.parse import SourceFile, parse_source
-from indexer.pdf import Line, clean_pages, dehyphenate
+from indexer.pdf import ExtractionPool, Line, clean_pages, dehyphenate
 from indexer.structure import pair_parts
 from search import Searcher
 from search.present import format_document
@@ -304,6 +304,34 @@ def test_pdfs_are_reindexed_by_content_hash(tmp_path: Path):
     assert (changed.updated, changed.unchanged) == (1, 2)
     with Searcher(index_dir) as searcher:
         assert searcher.document(CONDUCTEUR).number == "1314"
+
+
+def test_pdfs_extracted_in_other_processes_index_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    taken = []
+    take = ExtractionPool.take
+
+    def counting_take(self: ExtractionPool, path: str, digest: str):
+        result = take(self, path, digest)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(ExtractionPool, "take", counting_take)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for copy in range(3):  # 9 PDFs and a broken one: enough for the extraction pool
+        for path in sorted(PDF_FIXTURES.glob("*.pdf")):
+            shutil.copy(path, corpus / f"{copy}-{path.name}")
+    (corpus / "kapot.pdf").write_bytes((PDF_FIXTURES / f"{REGENBOOG}.pdf").read_bytes()[:3000])
+    reports = {processes: build_index([corpus], tmp_path / f"ix-{processes}", processes=processes)
+               for processes in (1, 2)}
+    assert taken.count(True) == 9  # all but the broken PDF, from the pool; none with processes=1
+    assert reports[1].problems == reports[2].problems
+    assert [p.reason[:19] for p in reports[2].problems if not p.indexed] == ["not a readable PDF "]
+    documents = {}
+    for processes in (1, 2):
+        with Searcher(tmp_path / f"ix-{processes}") as searcher:
+            documents[processes] = [searcher.document(f"{copy}-{REGENBOOG}") for copy in range(3)]
+    assert documents[1] == documents[2]
 
 
 # --- the real corpus (../shared) -------------------------------------------------------------------
