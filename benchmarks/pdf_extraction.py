@@ -4,10 +4,11 @@
 
 The PDFs are copied `--copies` times under new names (new ids); the "same documents as text" are
 each PDF's parsed document written in the seed text format, so the text build parses and indexes
-the same words without the PDF extraction. Builds run interleaved (PDF, PDF with `processes=1`,
-i.e. without the extraction pool, text; again ...) and the ratios of their medians to the text
-build's are measured in the same run (the machines are shared and noisy: compare ratios, not
-seconds). `--compare` also times pdfminer.six (if installed) on the same files and
+the same words without the PDF extraction. Each build runs in a fresh process, interleaved (PDF,
+PDF with `processes=1`, i.e. without the extraction pool, text; again ...), and the ratios of their
+medians to the text build's are measured in the same run (the machines are shared and noisy:
+compare ratios, not seconds; the CPU seconds of all a build's processes depend least on the
+machine's other load). `--compare` also times pdfminer.six (if installed) on the same files and
 counts the words each library gives that the other does not.
 """
 
@@ -15,14 +16,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from indexer import Document, build_index
+from indexer import Document
 from indexer.parse import MONTHS, SourceFile, parse_source
 from indexer.pdf import clean_pages, extract_pages
 
@@ -122,27 +126,40 @@ def main() -> None:
         print(f"\nextraction: {pages:,} pages of {len(pdfs)} PDFs in {seconds:.2f} s: {pages / seconds:.1f} pages/s "
               f"({len(pdfs) / seconds:.1f} documents/s)")
 
-        timings: dict[str, list[float]] = {"PDF": [], "PDF, one process": [], "text": []}
+        walls: dict[str, list[float]] = {"PDF": [], "PDF, one process": [], "text": []}
+        cpus: dict[str, list[float]] = {label: [] for label in walls}
         for round_ in range(args.repeat):
             for label, source, processes in (("PDF", pdf_dir, 2), ("PDF, one process", pdf_dir, 1),
                                              ("text", text_dir, 2)):
                 index_dir = Path(tmp) / f"ix-{round_}"
-                started = time.perf_counter()
-                report = build_index([source], index_dir, processes=processes)
-                timings[label].append(time.perf_counter() - started)
+                wall, cpu = timed_build(source, index_dir, processes)
+                walls[label].append(wall)
+                cpus[label].append(cpu)
                 shutil.rmtree(index_dir)
-                print(f"round {round_ + 1}: {label}: {timings[label][-1]:.2f} s, {report.documents} documents, "
-                      f"{len(report.problems)} problems", flush=True)
-    text = statistics.median(timings["text"])
+                print(f"round {round_ + 1}: {label}: {wall:.2f} s, CPU {cpu:.2f} s", flush=True)
+    wall_text, cpu_text = statistics.median(walls["text"]), statistics.median(cpus["text"])
     print(f"\n{len(pdfs)} documents ({args.copies} copies of {len(originals)} PDFs, {pages:,} pages), "
           f"median of {args.repeat} builds\n")
-    print("| corpus | build s | documents/s | pages/s | vs text |")
-    print("|---|---:|---:|---:|---:|")
-    for label, values in timings.items():
-        median = statistics.median(values)
+    print("| corpus | build s | documents/s | pages/s | vs text | CPU s | CPU vs text |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for label in walls:
+        wall, cpu = statistics.median(walls[label]), statistics.median(cpus[label])
         shown = "same documents as text" if label == "text" else label
-        per_page = f"{pages / median:.1f}" if label != "text" else "–"
-        print(f"| {shown} | {median:.2f} | {len(pdfs) / median:.1f} | {per_page} | {median / text:.2f}× |")
+        per_page = f"{pages / wall:.1f}" if label != "text" else "–"
+        print(f"| {shown} | {wall:.2f} | {len(pdfs) / wall:.1f} | {per_page} | {wall / wall_text:.2f}× "
+              f"| {cpu:.2f} | {cpu / cpu_text:.2f}× |")
+
+
+def timed_build(source: Path, index_dir: Path, processes: int) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, every process of the build) of a build in a fresh process."""
+    script = ("import logging, sys; from indexer import build_index; logging.getLogger('pypdf').setLevel(logging.ERROR); "
+              "build_index([sys.argv[1]], sys.argv[2], processes=int(sys.argv[3]))")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", script, str(source), str(index_dir), str(processes)], check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 if __name__ == "__main__":
