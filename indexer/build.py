@@ -17,7 +17,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import whoosh.index
 
@@ -28,6 +28,9 @@ from .errors import DocumentParseError, IndexNotFound, IndexProblem
 from .parse import PDF_SUFFIXES, Problem, SourceFile, discover, parse_pdf, parse_source, read_bytes
 from .schema import build_schema, document_fields
 from .writer import FastSegmentWriter, SegmentWorker, WorkerFailed
+
+if TYPE_CHECKING:
+    from .pdf import ExtractionPool  # imported when used: it loads pypdf
 
 DEFAULT_SOURCES = ("seeds",)
 KEY_SEPARATOR = "::"
@@ -192,7 +195,7 @@ class _Build:
         # PDFs are extracted in other processes whenever there are enough of them, updates too:
         # extraction costs far more than indexing (see benchmarks/pdf_extraction.py).
         self.extract_processes = processes if parallel else 0
-        self.extraction: Any = None  # a pdf.ExtractionPool
+        self.extraction: ExtractionPool | None = None
         self.worker: SegmentWorker | None = None
         self.worker_has_all = False  # every document for the worker handed over
         self.split_at: float | None = None  # source bytes before which documents go to the worker
@@ -261,7 +264,10 @@ class _Build:
         if len(jobs) >= EXTRACT_AHEAD_MIN:
             from .pdf import ExtractionPool  # loads pypdf: only for builds with PDFs
 
-            self.extraction = ExtractionPool(jobs, self.extract_processes)
+            try:
+                self.extraction = ExtractionPool(jobs, self.extract_processes)
+            except (OSError, NotImplementedError):  # no processes here (no semaphores): extract in this one
+                self.extraction = None
 
     def _end_extraction(self) -> None:
         if self.extraction is not None:

@@ -27,7 +27,7 @@ from typing import Any, Mapping
 
 from .document import Document
 from .errors import DocumentParseError
-from .parse import parse_date, unwrap
+from .parse import first_line, parse_date, unwrap
 from .pages import PAGES_KEY, page_starts
 from .pdf import Line, clean_pages
 
@@ -54,7 +54,10 @@ _REPLY_RE = re.compile(
 )
 _SENT_RE = re.compile(r"\(ingezonden[^)]*\)")
 _RECEIVED_RE = re.compile(r"\(ontvangen\s+(?:\(ontvangen\s+)?(?P<date>[^()]*?)\)")
-_SEE_ALSO_RE = re.compile(r"Zie ook\s+(?P<ref>.+?)\.?\s*$", re.DOTALL)
+_SEE_ALSO_RE = re.compile(r"Zie ook\b\s*(?P<ref>.*?)\.?\s*$", re.DOTALL)
+_REFERENCE_END_RE = re.compile(r"\d$")
+"""A "Zie ook" reference ends with the number of the earlier Aanhangsel ("..., nr. 594")."""
+REPLY_MAX_LINES = 8
 _NUMBER_RE = re.compile(r"^ah-tk-\d{8}-(?P<number>\d+)\s*$", re.MULTILINE)
 _SESSION_RE = re.compile(r"Vergaderjaar\s+(?P<session>\d{4}\s*[–-]\s*\d{4})")
 _PARTY_RE = re.compile(r"\s*\((?:beiden\s+|allen\s+)?(?P<party>[^)]*)\)")
@@ -62,9 +65,9 @@ _DOWNLOAD_RE = re.compile(r"(https://\S+)")
 
 
 def is_house_layout(pages: list[str]) -> bool:
-    """Whether the extracted pages look like a Dutch House "Aanhangsel": its heading and a "Vraag 1"."""
-    text = "\n".join(pages[:2])
-    return bool(_HEADING_RE.search(text)) and re.search(r"^Vra(?:ag|gen) 1\b", "\n".join(pages), re.MULTILINE) is not None
+    """Whether the extracted pages look like a Dutch House "Aanhangsel": "Vragen van het lid ..." or
+    "Vragen van de leden ..." opening a line of the first two pages."""
+    return bool(_HEADING_RE.search("\n".join(pages[:2])))
 
 
 def parse_house(pages: list[str], metadata: Mapping[str, str], doc_id: str, source: str
@@ -73,44 +76,19 @@ def parse_house(pages: list[str], metadata: Mapping[str, str], doc_id: str, sour
     what was odd. Raises DocumentParseError when the heading ("Vragen van ...") is missing."""
     pdf = clean_pages(pages, metadata, furniture=FURNITURE_RE)
     lines = list(pdf.lines)
-    notes: list[str] = []
     heading_at = next((i for i, line in enumerate(lines) if _HEADING_RE.match(line.text)), None)
     if heading_at is None:
         raise DocumentParseError(source, "no 'Vragen van ...' heading: not a Dutch House question")
     heading, body_at = _joined_until(lines, heading_at, _SENT_RE)
     reply, body_at = _reply(lines, body_at)
-    extra: dict[str, Any] = {}
-    question_meta = _QUESTION_RE.match(heading)
-    if question_meta is None:
-        notes.append("heading without 'aan ... over ... (ingezonden <date>)': questioner, title and date unknown")
-        title = questioner = None
-        date = None
-    else:
-        who = question_meta.group("who")
-        questioner = " ".join(_PARTY_RE.sub("", who).split())
-        parties = [" ".join(m.group("party").split()) for m in _PARTY_RE.finditer(who)]
-        if parties:
-            extra["partij"] = ", ".join(dict.fromkeys(parties))
-        extra["aan"] = " ".join(question_meta.group("to").split())
-        subject = " ".join(question_meta.group("subject").split())
-        title = subject[:1].upper() + subject[1:]
-        date = parse_date(question_meta.group("date"))
-        if date is None:
-            notes.append(f"unreadable date {question_meta.group('date')!r}")
-    minister = office = None
-    if reply_meta := _REPLY_RE.match(reply):
-        minister = " ".join(reply_meta.group("name").split())
-        office = f"{reply_meta.group('role')} van {' '.join(reply_meta.group('portfolio').split())}"
-    elif reply:
-        notes.append(f"reply line not understood: {reply[:80]!r}")
-    if received := _RECEIVED_RE.search(reply):
-        received_date = parse_date(received.group("date"))
-        if received_date:
-            extra["ontvangen"] = received_date.isoformat()
-    if see_also := _SEE_ALSO_RE.search(reply):
-        extra["zie ook"] = " ".join(see_also.group("ref").split())
+    fields, extra, notes = _asked(heading)
+    replied, reply_extra, reply_notes = _replied(reply)
+    fields.update(replied)
+    extra.update(reply_extra)
+    notes += reply_notes
     raw = "\n".join(pages)
-    number = m.group("number") if (m := _NUMBER_RE.search(raw)) else None
+    if number := _NUMBER_RE.search(raw):
+        fields["number"] = number.group("number")
     if session := _SESSION_RE.search(raw):
         extra["vergaderjaar"] = session.group("session")
     if download := _DOWNLOAD_RE.search(metadata.get("producer", "")):
@@ -127,23 +105,52 @@ def parse_house(pages: list[str], metadata: Mapping[str, str], doc_id: str, sour
     answer_lines = _section_lines(answers) if answers else notice
     question = unwrap([line.text for line in question_lines])
     answer = unwrap([line.text for line in answer_lines]) if answer_lines else None
-    if reply_meta and reply_meta.group("kind") == "Mededeling":
-        notes.append("a notice (Mededeling) instead of an answer: indexed as the answer")
     extra[PAGES_KEY] = {"question": page_starts(question, question_lines),
                         "answer": page_starts(answer, answer_lines) if answer else []}
-    return Document(
-        id=doc_id,
-        source=source,
-        title=title or metadata.get("subject") or (question.splitlines()[0][:120] if question else doc_id),
-        question=question,
-        answer=answer,
-        number=number,
-        questioner=questioner or None,
-        minister=minister,
-        office=office,
-        date=date,
-        extra=extra,
-    ), notes
+    title = fields.pop("title", None) or metadata.get("subject") or first_line(question) or doc_id
+    return Document(id=doc_id, source=source, title=title, question=question, answer=answer, extra=extra,
+                    **fields), notes
+
+
+def _asked(heading: str) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """Fields, extra metadata and notes from "Vragen van het lid X (party) aan de Minister ... over
+    <subject> (ingezonden <date>)"."""
+    match = _QUESTION_RE.match(heading)
+    if match is None:
+        return {}, {}, ["heading without 'aan ... over ... (ingezonden <date>)': questioner, title and date unknown"]
+    who = match.group("who")
+    subject = " ".join(match.group("subject").split())
+    fields: dict[str, Any] = {
+        "questioner": " ".join(_PARTY_RE.sub("", who).split()) or None,
+        "title": subject[:1].upper() + subject[1:],
+        "date": parse_date(match.group("date")),
+    }
+    extra: dict[str, Any] = {"aan": " ".join(match.group("to").split())}
+    parties = [" ".join(m.group("party").split()) for m in _PARTY_RE.finditer(who)]
+    if parties:
+        extra = {"partij": ", ".join(dict.fromkeys(parties)), **extra}
+    notes = [] if fields["date"] else [f"unreadable date {match.group('date')!r}"]
+    return fields, extra, notes
+
+
+def _replied(reply: str) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """Fields, extra metadata and notes from "Antwoord van Minister X (portfolio) (ontvangen
+    <date>). Zie ook ..." or "Mededeling van ..."."""
+    fields: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    notes: list[str] = []
+    if match := _REPLY_RE.match(reply):
+        fields["minister"] = " ".join(match.group("name").split())
+        fields["office"] = f"{match.group('role')} van {' '.join(match.group('portfolio').split())}"
+        if match.group("kind") == "Mededeling":
+            notes.append("a notice (Mededeling) instead of an answer: indexed as the answer")
+    elif reply:
+        notes.append(f"reply line not understood: {reply[:80]!r}")
+    if (received := _RECEIVED_RE.search(reply)) and (date := parse_date(received.group("date"))):
+        extra["ontvangen"] = date.isoformat()
+    if (see_also := _SEE_ALSO_RE.search(reply)) and see_also.group("ref"):
+        extra["zie ook"] = " ".join(see_also.group("ref").split())
+    return fields, extra, notes
 
 
 def _joined_until(lines: list[Line], start: int, marker: re.Pattern[str], limit: int = 10) -> tuple[str, int]:
@@ -157,12 +164,18 @@ def _joined_until(lines: list[Line], start: int, marker: re.Pattern[str], limit:
 
 
 def _reply(lines: list[Line], start: int) -> tuple[str, int]:
-    """The "Antwoord van ..." / "Mededeling van ..." paragraph up to the first block, and where it ends."""
+    """The "Antwoord van ..." / "Mededeling van ..." paragraph and the index after it: up to its
+    "(ontvangen <date>)" and a "Zie ook ... nr. 594." after that, or the first "Vraag N"."""
     end = start
     while end < len(lines) and not _BLOCK_RE.match(lines[end].text) and not _NOTICE_RE.match(lines[end].text):
         end += 1
-        if end - start > 8:  # not a reply paragraph: leave the lines to the question
+        if end - start > REPLY_MAX_LINES:  # not a reply paragraph: leave the lines to the question
             return "", start
+        text = " ".join(line.text for line in lines[start:end])
+        if _RECEIVED_RE.search(text):
+            see_also = _SEE_ALSO_RE.search(text)
+            if see_also is None or _REFERENCE_END_RE.search(see_also.group("ref")):
+                break
     return " ".join(line.text for line in lines[start:end]), end
 
 

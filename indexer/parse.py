@@ -289,7 +289,7 @@ def parse_record(record: Any, source: str) -> Document:
         minister, office = None, minister
     raw_date = record.get("date")
     date = parse_date(str(raw_date)) if raw_date else None
-    title = _clean_str(record.get("title")) or _first_line(question or answer or "")
+    title = _clean_str(record.get("title")) or first_line(question or answer or "")
     number = record.get("number")
     return Document(
         id=str(doc_id).strip(),
@@ -333,7 +333,7 @@ def parse_seed(text: str, doc_id: str, source: str) -> tuple[Document, list[str]
             raise DocumentParseError(source, "no text")
         notes.append(f"no '{QUESTION_MARKER}' marker: not a written question, indexed as plain text")
         return Document(
-            id=doc_id, source=source, title=title or _first_line("\n".join(lines[header_end:])), question=body,
+            id=doc_id, source=source, title=title or first_line("\n".join(lines[header_end:])), question=body,
             theme=theme, extra=headers,
         ), notes
 
@@ -358,7 +358,7 @@ def parse_seed(text: str, doc_id: str, source: str) -> tuple[Document, list[str]
     return Document(
         id=doc_id,
         source=source,
-        title=title or _first_line(question),
+        title=title or first_line(question),
         question=question,
         answer=answer_text,
         theme=theme,
@@ -506,7 +506,8 @@ def _squash_all(text: str) -> str:
     return "".join(text.split())
 
 
-def _first_line(text: str, limit: int = 120) -> str:
+def first_line(text: str, limit: int = 120) -> str:
+    """The first non-blank line of `text`, squashed, cut at a word before `limit` characters."""
     for line in text.splitlines():
         if line.strip():
             line = _squash(line)

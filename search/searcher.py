@@ -454,11 +454,12 @@ class Searcher:
         from indexer.build import KEY_SEPARATOR  # only the web page's PDF links need it
 
         for key, entry in self._generation.manifest.get("files", {}).items():
-            if doc_id in entry["ids"]:
+            if doc_id in entry["ids"]:  # the first file listing an id is the one it was indexed from
                 root, _, relative = key.partition(KEY_SEPARATOR)
                 path = Path(root) / relative
                 if path.suffix.lower() == ".pdf" and path.is_file():
                     return path
+                break
         raise DocumentNotFound(f"No PDF for document '{doc_id}' in the index '{self.index_dir}'.")
 
     def document(self, doc_id: str) -> Document:

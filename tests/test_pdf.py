@@ -118,7 +118,26 @@ def test_spacing_accents_join_their_letter_and_parties_leave_the_name():
     document = parse_pdf(PDF_FIXTURES / f"{CONDUCTEUR}.pdf")[0][0]
     assert document.minister == "Yeşilgöz-Zegerius"
     assert document.questioner == "Faber-van de Klashorst"
+    assert document.extra["zie ook"] == "Aanhangsel Handelingen, vergaderjaar 2023–2024, nr. 1843"
     assert [pair.numbers for pair in pair_parts(document.question, document.answer)] == [(1,), (2, 3), (4,), (5,)]
+
+
+def test_house_pdf_without_numbered_questions_keeps_its_metadata(tmp_path: Path):
+    path = tmp_path / "vraag.pdf"
+    path.write_bytes(make_pdf([[
+        "Vragen van het lid Jansen (VVD) aan de Minister van Financien over de",
+        "belastingdienst (ingezonden 3 maart 2024).",
+        "Antwoord van Minister Heinen (Financien) (ontvangen 4 april 2024).",
+        "Kan de minister uitleggen waarom de belastingdienst traag is?",
+    ]]))
+    documents, problems = parse_pdf(path)
+    document = documents[0]
+    assert (document.title, document.questioner, document.minister, document.date, document.answer) == (
+        "De belastingdienst", "Jansen", "Heinen", dt.date(2024, 3, 3), None)
+    assert document.question == "Kan de minister uitleggen waarom de belastingdienst traag is?"
+    assert document.extra["ontvangen"] == "2024-04-04"
+    assert [p.reason for p in problems] == [
+        "no 'Vraag 1' headings: the text after the heading is indexed as the question"]
 
 
 # --- the page layout -------------------------------------------------------------------------------
