@@ -246,9 +246,17 @@ def _split_footnotes(lines: list[str], first: int) -> tuple[list[str], list[str]
         return lines, []
     starts.reverse()
     ends = [index for index, _ in starts[1:]] + [len(lines)]
-    notes = [" ".join(line.strip() for line in lines[start:end]) for (start, _), end in zip(starts, ends)]
+    notes = [_joined(lines[start:end]) for (start, _), end in zip(starts, ends)]
     body = lines[:starts[0][0]]
     return _remove_markers(body, [number for _, number in starts]), notes
+
+
+def _joined(lines: list[str]) -> str:
+    """A footnote's lines as one line, undoing hyphenation, and a web address broken after a "/"."""
+    text = ""
+    for line in dehyphenate([Line(line.strip(), 0) for line in lines]):
+        text += line.text if text.endswith("/") or not text else " " + line.text
+    return text
 
 
 def _remove_markers(lines: list[str], numbers: list[int]) -> list[str]:
@@ -300,7 +308,8 @@ def dehyphenate(lines: Iterable[Line]) -> list[Line]:
         if not head or word.lower().rstrip(".,;:?!") in _CONJUNCTIONS or not word[0].isalnum():
             continue
         keep_hyphen = (not word[0].islower() or not head[-1].islower()
-                       or (head[-1] + word[0]).lower() in _VOWEL_CLASHES)
+                       or (head[-1] + word[0]).lower() in _VOWEL_CLASHES
+                       or "/" in head or head.startswith("www."))  # a web address broken at its hyphen
         texts[i] = text + word if keep_hyphen else text[:-1] + word
         texts[i + 1] = rest
     return [Line(text, line.page) for text, line in zip(texts, lines) if text.strip()]

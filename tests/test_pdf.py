@@ -161,6 +161,8 @@ def test_hyphenation_at_line_ends_is_undone(regenboog):
     ("een zee-", "eend", ["een zee-eend"]),
     ("in Noord-", "en Zuid-Holland", ["in Noord-", "en Zuid-Holland"]),
     ("de COVID-", "19 maatregelen", ["de COVID-19", "maatregelen"]),
+    ("(https://www.ad.nl/geen-vergunning-voor-intocht-met-zwarte-", "pieten-in-rijswijk/)",
+     ["(https://www.ad.nl/geen-vergunning-voor-intocht-met-zwarte-pieten-in-rijswijk/)"]),
 ])
 def test_dehyphenate(first: str, second: str, joined: list[str]):
     assert [line.text for line in dehyphenate([Line(first, 1), Line(second, 1)])] == joined
@@ -171,6 +173,8 @@ def test_footnotes_are_kept_apart_and_their_markers_leave_the_text(regenboog):
     assert "Regenboogprovincies? Zo ja" in regenboog.question
     footnotes = regenboog.extra["voetnoten"]
     assert len(footnotes) == 2 and footnotes[0].startswith("1 NOS, d.d. 1 maart 2024")
+    assert footnotes[1].startswith("2 Movisie, d.d. maart 2022, Inventarisatie Regenboogbeleid Regenboogprovincies, "
+                                   "https://www.movisie.nl/sites/movisie.nl/files/2022-03/")
     assert "NOS, d.d." not in regenboog.question
 
 
