@@ -269,9 +269,9 @@ class _Build:
             except (OSError, NotImplementedError):  # no processes here (no semaphores): extract in this one
                 self.extraction = None
 
-    def _end_extraction(self) -> None:
+    def _end_extraction(self, wait: bool = True) -> None:
         if self.extraction is not None:
-            self.extraction.close()
+            self.extraction.close(wait)
             self.extraction = None
 
     def _unreadable(self, key: str) -> bool:
@@ -389,7 +389,7 @@ class _Build:
     def abandon(self) -> None:
         """Throw away the generation after a failure, unless it became the live one (a failure
         after the swap, while syncing, must not delete the index readers now use)."""
-        self._end_extraction()
+        self._end_extraction(wait=False)
         if self.worker is not None:
             self.worker.cancel()
         if self.writer is not None:

@@ -15,7 +15,10 @@ from __future__ import annotations
 import hashlib
 import io
 import multiprocessing
+import os
 import re
+import threading
+import time
 import unicodedata
 import zlib
 from concurrent.futures import ProcessPoolExecutor
@@ -122,6 +125,20 @@ def extract_file(path: str, digest: str) -> Extracted | str | None:
         return err.reason
 
 
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a pool process: exit when the build that started it is gone. A killed build's pool
+    processes would otherwise wait for work forever, nothing telling them it is gone."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 class ExtractionPool:
     """PDF text extraction, by far the slowest step of indexing a PDF, run ahead of the build in
     other processes, in the order the build asks for the files.
@@ -135,7 +152,8 @@ class ExtractionPool:
     def __init__(self, jobs: list[tuple[str, str]], processes: int) -> None:
         self._paths = {path for path, _ in jobs}
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        self._pool = ProcessPoolExecutor(processes, mp_context=context)
+        self._pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_exit_with_parent,
+                                         initargs=(os.getpid(),))
         results = self._pool.map(extract_file, *zip(*jobs), chunksize=4)
         self._results: Iterator[tuple[tuple[str, str], Extracted | str | None]] = zip(jobs, results)
 
@@ -161,8 +179,10 @@ class ExtractionPool:
         except Exception:  # noqa: BLE001 - a process of the pool died: the build extracts the rest itself
             self._paths.clear()
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def close(self, wait: bool = True) -> None:
+        """Stop the processes: after the build, waiting for them (no thread of the pool outlives it,
+        for a later fork); after a failure, at once (`wait=False`), dropping what is not done."""
+        self._pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def clean_pages(pages: list[str], metadata: Mapping[str, str] | None = None,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -355,6 +360,41 @@ def test_pdfs_extracted_in_other_processes_index_the_same(tmp_path: Path, monkey
         with Searcher(tmp_path / f"ix-{processes}") as searcher:
             documents[processes] = [searcher.document(f"{copy}-{REGENBOOG}") for copy in range(3)]
     assert documents[1] == documents[2]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has exited; whoever adopted it has not reaped it yet
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_a_killed_build_leaves_no_extraction_process_behind(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for copy in range(40):
+        for path in sorted(PDF_FIXTURES.glob("*.pdf")):
+            shutil.copy(path, corpus / f"{copy}-{path.name}")
+    build = subprocess.Popen([sys.executable, "-c", "import sys; from indexer import build_index; "
+                              "build_index([sys.argv[1]], sys.argv[2])", str(corpus), str(tmp_path / "ix")])
+    children: list[int] = []
+    deadline = time.monotonic() + 60
+    while len(children) < 2 and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        children = [int(pid) for pid in Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()]
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert len(children) >= 2  # the extraction pool was running
+    deadline = time.monotonic() + 10
+    while any(map(_alive, children)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in children if _alive(pid)]
+    for pid in left:  # so that a failure here leaves nothing running either
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    assert build_index([PDF_FIXTURES], tmp_path / "ix", lock_timeout=5).documents == 3
 
 
 # --- the real corpus (../shared) -------------------------------------------------------------------
