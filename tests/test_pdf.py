@@ -241,6 +241,7 @@ def test_web_page_links_the_pdf_and_serves_it(pdf_index: Path):
         results = client.get("/", params={"q": "meldingen aangiftes politie"})
         missing = client.get("/pdf/no-such-document")
     assert page.status_code == 200 and f'href="/pdf/{REGENBOOG}"' in page.text
+    assert f'<h3>Antwoord 6 <a class="page" href="/pdf/{REGENBOOG}#page=2">p. 2</a></h3>' in page.text
     assert (pdf.status_code, pdf.headers["content-type"]) == (200, "application/pdf")
     assert pdf.content == (PDF_FIXTURES / f"{REGENBOOG}.pdf").read_bytes()
     assert f'href="/pdf/{REGENBOOG}#page=2">p. 2</a>' in results.text

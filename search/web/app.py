@@ -26,7 +26,8 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
-from indexer.pages import PAGES_KEY
+from indexer.document import Document
+from indexer.pages import PAGES_KEY, page_at
 from indexer.structure import pair_parts, question_intro
 
 from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Results, Searcher, document_to_dict
@@ -190,6 +191,11 @@ def pdf_url(doc_id: str, page: int | None = None) -> str:
     return f"{url}#page={page}" if page is not None else url
 
 
+def page_of(document: Document, section: str, offset: int) -> int | None:
+    """The PDF page of `section`'s text at `offset`, for a document indexed from a PDF."""
+    return page_at(document.extra.get(PAGES_KEY), section, offset)
+
+
 @jinja2.pass_context
 def search_url(context: jinja2.runtime.Context, changes: Mapping[str, Any] | None = None) -> str:
     """The search page for the current URL parameters with `changes` (None removes one).
@@ -226,7 +232,8 @@ def _templates() -> jinja2.Environment:
     )
     environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url,
                                pdf_url=pdf_url)
-    environment.globals.update(search_url=search_url, facet_filter=facet_filter, pages_key=PAGES_KEY)
+    environment.globals.update(search_url=search_url, facet_filter=facet_filter, pages_key=PAGES_KEY,
+                               page_of=page_of)
     return environment
 
 
