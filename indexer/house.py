@@ -33,7 +33,8 @@ from .pdf import Line, clean_pages
 
 FURNITURE_RE = re.compile(
     r"^\s*(?:ah-tk-\d+-\d+|ISSN \d{4}\s*-\s*\d{4})\s*$"
-    r"|(?:^|\s+)(?:[’']s-Gravenhage \d{4}\s*)?Tweede Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4}, Aanhangsel(?:\s+\d+)?\s*$"
+    r"|(?:^|\s+)(?:[’']s-Gravenhage \d{4}\s*)?"
+    r"Tweede Kamer, vergaderjaar \d{4}\s*[–-]\s*\d{4}, Aanhangsel(?:\s+\d+)?\s*$"
 )
 """The House's colophon and page footer, wherever pypdf puts them (alone, or glued to a line)."""
 
@@ -58,6 +59,7 @@ _SEE_ALSO_RE = re.compile(r"Zie ook\b\s*(?P<ref>.*?)\.?\s*$", re.DOTALL)
 _REFERENCE_END_RE = re.compile(r"\d$")
 """A "Zie ook" reference ends with the number of the earlier Aanhangsel ("..., nr. 594")."""
 REPLY_MAX_LINES = 8
+"""Lines after the heading that can still be the reply paragraph; beyond, they are the question's."""
 _NUMBER_RE = re.compile(r"^ah-tk-\d{8}-(?P<number>\d+)\s*$", re.MULTILINE)
 _SESSION_RE = re.compile(r"Vergaderjaar\s+(?P<session>\d{4}\s*[–-]\s*\d{4})")
 _PARTY_RE = re.compile(r"\s*\((?:beiden\s+|allen\s+)?(?P<party>[^)]*)\)")

@@ -36,6 +36,8 @@ from .errors import DocumentParseError
 _BROKEN_PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
                       AssertionError, RecursionError, zlib.error)
 
+_ENCRYPTED = "encrypted PDF: it needs a password; save an unprotected copy to index it"
+
 # A PDF sets some accents as a glyph of their own after the letter ("Kostic´", "Yes¸ilgöz").
 _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "¸": "\u0327", "ˆ": "\u0302",
                     "˜": "\u0303", "ˇ": "\u030c", "˚": "\u030a"}
@@ -91,14 +93,14 @@ def extract_pages(data: bytes, path: str) -> Extracted:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentParseError(path, "encrypted PDF: it needs a password; save an unprotected copy to index it")
+            raise DocumentParseError(path, _ENCRYPTED)
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
         metadata = {str(key).lstrip("/").lower(): str(value) for key, value in (info or {}).items() if value}
     except DocumentParseError:
         raise
     except FileNotDecryptedError as err:
-        raise DocumentParseError(path, "encrypted PDF: it needs a password; save an unprotected copy to index it") from err
+        raise DocumentParseError(path, _ENCRYPTED) from err
     except DependencyError as err:
         # AES encryption needs the optional `cryptography` package, even with an empty password.
         raise DocumentParseError(path, f"encrypted PDF that cannot be decrypted here ({err})") from err

@@ -154,7 +154,8 @@ def format_document(document: Document, color: bool = False) -> str:
         lines += ["", strong(f"QUESTION {numbers}{asked}")]
         lines += [q.text for q in pair.questions] or ["(not in the question)"]
         answered = on_page("answer", pair.answer.start) if pair.answer else ""
-        lines += [strong(f"ANSWER {numbers}{answered}"), pair.answer.text if pair.answer else "(no answer to this part)"]
+        lines.append(strong(f"ANSWER {numbers}{answered}"))
+        lines.append(pair.answer.text if pair.answer else "(no answer to this part)")
     return "\n".join(lines)
 
 
