@@ -67,15 +67,14 @@ def make_pdf(pages: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
-def parse_pdf(path: Path, root: Path | None = None):
-    root = root or path.parent
-    documents, problems = parse_source(SourceFile(path, root), path.read_bytes())
-    return documents, problems
+def parse_file(path: Path):
+    """The documents and problems of one source file, its id relative to its folder."""
+    return parse_source(SourceFile(path, path.parent), path.read_bytes())
 
 
 @pytest.fixture(scope="module")
 def regenboog():
-    documents, problems = parse_pdf(PDF_FIXTURES / f"{REGENBOOG}.pdf")
+    documents, problems = parse_file(PDF_FIXTURES / f"{REGENBOOG}.pdf")
     assert problems == []
     return documents[0]
 
@@ -111,7 +110,7 @@ def test_house_questions_pair_with_their_answers(regenboog):
 
 
 def test_house_notice_is_indexed_as_the_answer():
-    documents, problems = parse_pdf(PDF_FIXTURES / f"{MEDEDELING}.pdf")
+    documents, problems = parse_file(PDF_FIXTURES / f"{MEDEDELING}.pdf")
     document = documents[0]
     assert (document.number, document.questioner, document.minister) == ("1999", "Sneller, Chakor en Van Nispen", "De Jonge")
     assert document.answer is not None and document.answer.startswith("De schriftelijke vragen van de leden Sneller")
@@ -120,7 +119,7 @@ def test_house_notice_is_indexed_as_the_answer():
 
 
 def test_spacing_accents_join_their_letter_and_parties_leave_the_name():
-    document = parse_pdf(PDF_FIXTURES / f"{CONDUCTEUR}.pdf")[0][0]
+    document = parse_file(PDF_FIXTURES / f"{CONDUCTEUR}.pdf")[0][0]
     assert document.minister == "Yeşilgöz-Zegerius"
     assert document.questioner == "Faber-van de Klashorst"
     assert document.extra["zie ook"] == "Aanhangsel Handelingen, vergaderjaar 2023–2024, nr. 1843"
@@ -135,7 +134,7 @@ def test_house_pdf_without_numbered_questions_keeps_its_metadata(tmp_path: Path)
         "Antwoord van Minister Heinen (Financien) (ontvangen 4 april 2024).",
         "Kan de minister uitleggen waarom de belastingdienst traag is?",
     ]]))
-    documents, problems = parse_pdf(path)
+    documents, problems = parse_file(path)
     document = documents[0]
     assert (document.title, document.questioner, document.minister, document.date, document.answer) == (
         "De belastingdienst", "Jansen", "Heinen", dt.date(2024, 3, 3), None)
@@ -258,7 +257,7 @@ def test_flemish_layout_in_a_pdf_goes_through_the_seed_parser(tmp_path: Path):
          "Onderwijstop", "Op maandag vond de onderwijstop plaats."],
         ["ANTWOORD", "op vraag nr. 385 van 26 april 2024", "De top was een succes."],
     ]))
-    documents, problems = parse_pdf(path)
+    documents, problems = parse_file(path)
     document = documents[0]
     assert (document.number, document.questioner, document.minister, document.date) == (
         "385", "Karolien Grosemans", "Ben Weyts", dt.date(2024, 4, 26))
@@ -270,7 +269,7 @@ def test_flemish_layout_in_a_pdf_goes_through_the_seed_parser(tmp_path: Path):
 def test_other_pdf_text_is_indexed_as_plain_text(tmp_path: Path):
     path = tmp_path / "nota.pdf"
     path.write_bytes(make_pdf([["Een nota over fietsen", "zonder vragen."]]))
-    documents, problems = parse_pdf(path)
+    documents, problems = parse_file(path)
     assert documents[0].title == "Een nota over fietsen"
     assert [p.indexed for p in problems] == [True]
     assert not is_house_layout(["Een nota over fietsen"])
@@ -317,7 +316,7 @@ def test_bad_pdfs_are_reported_with_path_and_reason_and_the_rest_indexed(bad_pdf
 def test_pdf_encrypted_without_a_user_password_is_read(tmp_path: Path):
     path = tmp_path / "beveiligd.pdf"
     path.write_bytes(_encrypted(""))
-    documents, _ = parse_pdf(path)
+    documents, _ = parse_file(path)
     assert documents[0].question == "Geheime vraag over fietsen."
 
 
@@ -405,7 +404,7 @@ def test_a_killed_build_leaves_no_extraction_process_behind(tmp_path: Path):
 def test_house_corpus_documents_have_their_metadata_and_pairs():
     documents = []
     for path in sorted(HOUSE_CORPUS.glob("*.pdf")):
-        found, problems = parse_pdf(path)
+        found, problems = parse_file(path)
         assert all(problem.indexed for problem in problems)
         documents.extend(found)
     complete = [d for d in documents if d.number and d.date and d.questioner and d.minister]
