@@ -57,8 +57,8 @@ def extraction_speed(pdfs: list[Path]) -> tuple[int, float]:
     pages = 0
     started = time.perf_counter()
     for path in pdfs:
-        raw, metadata = extract_pages(path.read_bytes(), str(path))
-        clean_pages(raw, metadata)
+        raw, _ = extract_pages(path.read_bytes(), str(path))
+        clean_pages(raw)
         pages += len(raw)
     return pages, time.perf_counter() - started
 

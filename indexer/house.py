@@ -76,7 +76,7 @@ def parse_house(pages: list[str], metadata: Mapping[str, str], doc_id: str, sour
                 ) -> tuple[Document, list[str]]:
     """Parse the pages (pypdf's text, layout included) of a House PDF into a Document and notes on
     what was odd. Raises DocumentParseError when the heading ("Vragen van ...") is missing."""
-    pdf = clean_pages(pages, metadata, furniture=FURNITURE_RE)
+    pdf = clean_pages(pages, furniture=FURNITURE_RE)
     lines = list(pdf.lines)
     heading_at = next((i for i, line in enumerate(lines) if _HEADING_RE.match(line.text)), None)
     if heading_at is None:

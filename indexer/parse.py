@@ -257,11 +257,15 @@ def parse_pdf(source: SourceFile, data: bytes,
         if house.is_house_layout(raw_pages):
             document, notes = house.parse_house(raw_pages, metadata, doc_id=doc_id, source=source.relative)
         else:
-            text = pdf.clean_pages(raw_pages, metadata)
+            text = pdf.clean_pages(raw_pages)
             document, notes = parse_seed(text.text, doc_id=doc_id, source=source.relative)
-            page_map = {section: page_starts(value, text.lines) if value else []
-                        for section, value in (("question", document.question), ("answer", document.answer))}
-            document = dataclasses.replace(document, extra={**document.extra, PAGES_KEY: page_map})
+            extra: dict[str, Any] = {**document.extra, PAGES_KEY: {
+                section: page_starts(value, text.lines) if value else []
+                for section, value in (("question", document.question), ("answer", document.answer))
+            }}
+            if text.footnotes:
+                extra["voetnoten"] = list(text.footnotes)
+            document = dataclasses.replace(document, extra=extra)
     except DocumentParseError as err:
         return [], [Problem(path, err.reason, err.line)]
     return [document], [Problem(path, note, indexed=True) for note in notes]

@@ -24,7 +24,7 @@ import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
@@ -74,13 +74,10 @@ class Line(NamedTuple):
 
 @dataclass(frozen=True)
 class PdfText:
-    """A PDF's text without its page layout: lines in reading order, footnotes, metadata."""
+    """A PDF's text without its page layout: lines in reading order, and the footnotes."""
 
     lines: tuple[Line, ...]
     footnotes: tuple[str, ...]
-    pages: int
-    metadata: Mapping[str, str]
-    """The document information (`title`, `subject`, `producer`, ...) with lower-case keys."""
 
     @property
     def text(self) -> str:
@@ -88,8 +85,9 @@ class PdfText:
 
 
 def extract_pages(data: bytes, path: str) -> Extracted:
-    """Each page's raw text (pypdf's reading order) and the document information; DocumentParseError
-    when the PDF is corrupt, encrypted or has no text at all."""
+    """Each page's raw text (pypdf's reading order) and the document information (`title`,
+    `subject`, `producer`, ... with lower-case keys); DocumentParseError when the PDF is corrupt,
+    encrypted or has no text at all."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -187,8 +185,7 @@ class ExtractionPool:
         self._pool.shutdown(wait=wait, cancel_futures=True)
 
 
-def clean_pages(pages: list[str], metadata: Mapping[str, str] | None = None,
-                furniture: re.Pattern[str] | None = None) -> PdfText:
+def clean_pages(pages: list[str], furniture: re.Pattern[str] | None = None) -> PdfText:
     """Undo the layout of extracted pages (see the module docstring). `furniture` matches what a
     known layout prints on some pages only (a colophon): it is cut out of the lines it is in."""
     page_lines = [[_clean_glyphs(line) for line in page.splitlines()] for page in pages]
@@ -205,7 +202,7 @@ def clean_pages(pages: list[str], metadata: Mapping[str, str] | None = None,
         body, notes = _split_footnotes(body, len(footnotes) + 1)
         footnotes.extend(notes)
         lines.extend(Line(text, number) for text in body)
-    return PdfText(tuple(dehyphenate(lines)), tuple(footnotes), len(pages), dict(metadata or {}))
+    return PdfText(tuple(dehyphenate(lines)), tuple(footnotes))
 
 
 def _clean_glyphs(line: str) -> str:

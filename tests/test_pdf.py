@@ -268,9 +268,11 @@ def test_flemish_layout_in_a_pdf_goes_through_the_seed_parser(tmp_path: Path):
 
 def test_other_pdf_text_is_indexed_as_plain_text(tmp_path: Path):
     path = tmp_path / "nota.pdf"
-    path.write_bytes(make_pdf([["Een nota over fietsen", "zonder vragen."]]))
+    path.write_bytes(make_pdf([["Een nota over fietsen.1", "zonder vragen.", "1 Zie de fietsnota."], ["Slot."]]))
     documents, problems = parse_file(path)
-    assert documents[0].title == "Een nota over fietsen"
+    assert documents[0].title == "Een nota over fietsen."
+    assert documents[0].question == "Een nota over fietsen. zonder vragen. Slot."
+    assert documents[0].extra["voetnoten"] == ["1 Zie de fietsnota."]
     assert [p.indexed for p in problems] == [True]
     assert not is_house_layout(["Een nota over fietsen"])
 
