@@ -18,7 +18,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import whoosh.index
 
@@ -26,10 +26,13 @@ from . import store
 from .analysis import analysis_version
 from .document import Document
 from .errors import DocumentParseError, IndexNotFound, IndexProblem, WorkerFailed
-from .parse import Problem, SourceFile, discover, parse_source, read_bytes
+from .parse import PDF_SUFFIXES, Problem, SourceFile, discover, parse_pdf, parse_source, read_bytes
 from .schema import build_schema, document_fields
 from ._whoosh.segment_writer import FastSegmentWriter
 from .worker import SegmentWorker
+
+if TYPE_CHECKING:
+    from .pdf import ExtractionPool  # imported when used: it loads pypdf
 
 DEFAULT_SOURCES = ("seeds",)
 KEY_SEPARATOR = "::"
@@ -128,7 +131,8 @@ def build_index(
         previous, reason = _previous_generation(root, rebuild)
         reported = _reported_before(root)
         files, problems = discover(sources)
-        build = _Build(root, previous, progress, parallel=processes > 1 and (os.cpu_count() or 1) > 1)
+        build = _Build(root, previous, progress, parallel=processes > 1 and (os.cpu_count() or 1) > 1,
+                       processes=processes)
         build.unreadable = [p.path for p in problems if p.reason.startswith("cannot read")]
         try:
             build.run(files, problems)
@@ -209,6 +213,9 @@ def _previous_generation(root: Path, rebuild: bool) -> tuple[store.Generation | 
 PARALLEL_MIN_BYTES = 2_000_000
 """Source bytes from which a build from scratch uses a second process (below, starting it costs
 more than it saves)."""
+EXTRACT_AHEAD_MIN = 8
+"""New or changed PDFs from which a build extracts them in other processes (`pdf.ExtractionPool`):
+starting those costs about a third of a second, the time of ten or so PDFs."""
 WORKER_SHARE = 0.5
 """The part of the sources (in bytes) whose documents the second process indexes. This process
 also parses every file and hands the documents over, but the two measured about even at half."""
@@ -218,10 +225,14 @@ class _Build:
     """One pass over the source files, writing only what differs from the previous generation."""
 
     def __init__(self, root: Path, previous: store.Generation | None, progress: ProgressCallback | None,
-                 parallel: bool = False) -> None:
+                 parallel: bool = False, processes: int = 1) -> None:
         self.root = root
         # Updates stay in one process: they delete documents too, and add few.
         self.parallel = parallel and previous is None
+        # PDFs are extracted in other processes whenever there are enough of them, updates too:
+        # extraction costs far more than indexing (see benchmarks/pdf_extraction.py).
+        self.extract_processes = processes if parallel else 0
+        self.extraction: ExtractionPool | None = None
         self.worker: SegmentWorker | None = None
         self.worker_has_all = False  # every document for the worker handed over
         self.split_at: float | None = None  # source bytes before which documents go to the worker
@@ -245,6 +256,8 @@ class _Build:
                 self.split_at = total * WORKER_SHARE
                 # Started before any file is parsed, the second process shares none of that memory.
                 self._worker()
+        # After the worker, before any document goes to it: no thread runs yet (see ExtractionPool).
+        self._extract_ahead(files)
         for done, source in enumerate(files, start=1):
             self._file(source, problems)
             if self.progress:
@@ -268,6 +281,35 @@ class _Build:
         if self.writer is not None:
             self.writer.commit()
             self.writer = None
+        self._end_extraction()
+
+    def _extract_ahead(self, files: list[SourceFile]) -> None:
+        """Start extracting the new and changed PDFs in other processes, when there are enough."""
+        if not self.extract_processes:
+            return
+        jobs = []
+        for source in files:
+            if source.path.suffix.lower() not in PDF_SUFFIXES:
+                continue
+            try:
+                digest = hashlib.sha1(read_bytes(source)).hexdigest()
+            except (DocumentParseError, OSError):
+                continue  # reported when the build reads it
+            old = self.old_files.get(f"{source.root}{KEY_SEPARATOR}{source.relative}")
+            if old is None or old["hash"] != digest:
+                jobs.append((str(source.path), digest))
+        if len(jobs) >= EXTRACT_AHEAD_MIN:
+            from .pdf import ExtractionPool  # loads pypdf: only for builds with PDFs
+
+            try:
+                self.extraction = ExtractionPool(jobs, self.extract_processes)
+            except (OSError, NotImplementedError):  # no processes here (no semaphores): extract in this one
+                self.extraction = None
+
+    def _end_extraction(self, wait: bool = True) -> None:
+        if self.extraction is not None:
+            self.extraction.close(wait)
+            self.extraction = None
 
     def _unreadable(self, key: str) -> bool:
         path = _key_path(key)
@@ -305,7 +347,7 @@ class _Build:
             ids = old["ids"]
             file_problems = [Problem(path, p["reason"], p["line"], p["indexed"]) for p in old["problems"]]
         else:
-            documents, file_problems = _parse(source, data)
+            documents, file_problems = _parse(source, data, self._extract(digest))
             ids = list(documents)
         problems.extend(file_problems)
         self.manifest_files[key] = {
@@ -324,6 +366,18 @@ class _Build:
                 documents, _ = _parse(source, data)
             self._write(documents[doc_id])
         self.bytes_done += len(data)
+
+    def _extract(self, digest: str) -> Callable[[bytes, str], Any] | None:
+        """How to get a PDF's pages: from the extraction pool if it has them, else here."""
+        pool = self.extraction
+        if pool is None:
+            return None
+
+        def extract(data: bytes, path: str) -> Any:
+            from .pdf import extract_pages
+
+            return pool.take(path, digest) or extract_pages(data, path)
+        return extract
 
     def _write(self, document: Document) -> None:
         fields = document_fields(document)
@@ -372,6 +426,7 @@ class _Build:
     def abandon(self) -> None:
         """Throw away the generation after a failure, unless it became the live one (a failure
         after the swap, while syncing, must not delete the index readers now use)."""
+        self._end_extraction(wait=False)
         if self.worker is not None:
             self.worker.cancel()
         if self.writer is not None:
@@ -390,9 +445,14 @@ def _size(source: SourceFile) -> int:
         return 0
 
 
-def _parse(source: SourceFile, data: bytes) -> tuple[dict[str, Document], list[Problem]]:
-    """Parse a file's documents by id; a record repeating an id within one file is reported."""
-    documents, problems = parse_source(source, data)
+def _parse(source: SourceFile, data: bytes, extract: Callable[[bytes, str], Any] | None = None
+           ) -> tuple[dict[str, Document], list[Problem]]:
+    """Parse a file's documents by id; a record repeating an id within one file is reported.
+    `extract` gives a PDF's pages (see `parse.parse_pdf`)."""
+    if extract is not None and source.path.suffix.lower() in PDF_SUFFIXES:
+        documents, problems = parse_pdf(source, data, extract)
+    else:
+        documents, problems = parse_source(source, data)
     by_id: dict[str, Document] = {}
     for document in documents:
         if document.id in by_id:

@@ -1,23 +1,35 @@
-"""Source parsing: seed text files and JSON Lines records → `Document`s, with every problem reported."""
+"""Source parsing: seed text files, JSON Lines records and PDFs → `Document`s, with every problem reported.
+
+A PDF's text comes from `pdf.py`; the Dutch House layout is parsed by `house.py`, and any other
+PDF text by the seed parser here.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .document import Document
 from .errors import DocumentParseError
+from .pages import PAGES_KEY, page_starts
 
 SEED_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
+PDF_SUFFIXES = (".pdf",)
+SOURCE_SUFFIXES = SEED_SUFFIXES + JSONL_SUFFIXES + PDF_SUFFIXES
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Seed files above this size are skipped: no written question is near it, and analysing one
 would stall the whole build (the largest real seed is ~60 KB)."""
+
+MAX_PDF_BYTES = 20 * 1024 * 1024
+"""PDFs above this size are skipped: a written question with its answer is a few pages (the real
+ones are 17–35 KB); a larger file is a report or a scan, and extracting it would stall the build."""
 
 MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6,
@@ -83,7 +95,7 @@ class SourceFile:
 
 
 def discover(sources: Iterable[str | os.PathLike[str]]) -> tuple[list[SourceFile], list[Problem]]:
-    """List the seed and JSON Lines files under `sources` (files or folders), sorted.
+    """List the seed, JSON Lines and PDF files under `sources` (files or folders), sorted.
 
     Hidden entries are ignored; symlinks are followed once (a loop is reported, not followed).
     """
@@ -91,8 +103,8 @@ def discover(sources: Iterable[str | os.PathLike[str]]) -> tuple[list[SourceFile
     problems: list[Problem] = []
     for source in sources:
         path = Path(source)
-        if path.is_file() and path.suffix.lower() not in SEED_SUFFIXES + JSONL_SUFFIXES:
-            problems.append(Problem(str(path), "not a seed (.txt) or JSON Lines (.jsonl) file"))
+        if path.is_file() and path.suffix.lower() not in SOURCE_SUFFIXES:
+            problems.append(Problem(str(path), "not a seed (.txt), JSON Lines (.jsonl) or PDF (.pdf) file"))
         elif path.is_file():
             found.append(SourceFile(path, path.parent))
         elif path.is_dir():
@@ -130,7 +142,7 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[SourceFile]:
                 continue
             if is_dir:
                 yield from visit(child)
-            elif is_file and child.suffix.lower() in SEED_SUFFIXES + JSONL_SUFFIXES:
+            elif is_file and child.suffix.lower() in SOURCE_SUFFIXES:
                 yield SourceFile(child, root)
             elif entry.is_symlink() and not child.exists():
                 problems.append(Problem(str(child), "broken or looping symlink"))
@@ -153,12 +165,14 @@ def read_source(source: SourceFile) -> tuple[list[Document], list[Problem]]:
 
 
 def read_bytes(source: SourceFile) -> bytes:
-    """The file's bytes; DocumentParseError for a seed too large to be a written question."""
-    if source.path.suffix.lower() not in JSONL_SUFFIXES:
+    """The file's bytes; DocumentParseError for a seed or PDF too large to be a written question."""
+    suffix = source.path.suffix.lower()
+    if suffix not in JSONL_SUFFIXES:
+        limit = MAX_PDF_BYTES if suffix in PDF_SUFFIXES else MAX_FILE_BYTES
         size = source.path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > limit:
             raise DocumentParseError(
-                str(source.path), f"file too large ({size / 1e6:.1f} MB, limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
+                str(source.path), f"file too large ({size / 1e6:.1f} MB, limit {limit / 1e6:.0f} MB)"
             )
     return source.path.read_bytes()
 
@@ -168,6 +182,8 @@ def parse_source(source: SourceFile, data: bytes) -> tuple[list[Document], list[
     path = str(source.path)
     if source.path.suffix.lower() in JSONL_SUFFIXES:
         return _parse_jsonl(source, data)
+    if source.path.suffix.lower() in PDF_SUFFIXES:
+        return parse_pdf(source, data)
     try:
         text, encoding_problem = decode(data, path)
         doc_id = source.relative.rsplit(".", 1)[0]
@@ -229,6 +245,36 @@ def _parse_jsonl(source: SourceFile, data: bytes) -> tuple[list[Document], list[
     return documents, problems
 
 
+def parse_pdf(source: SourceFile, data: bytes,
+              extract: Callable[[bytes, str], tuple[list[str], dict[str, str]]] | None = None
+              ) -> tuple[list[Document], list[Problem]]:
+    """Parse a PDF's bytes: the Dutch House layout by `house.py`, any other text as a seed; problems
+    are returned, never raised. `extract` gets its pages and metadata (default `pdf.extract_pages`;
+    a build passes the results of its `pdf.ExtractionPool`)."""
+    # Imported here: pypdf is loaded only by builds that meet a PDF, and house.py imports this module.
+    from . import house, pdf
+
+    path = str(source.path)
+    doc_id = source.relative.rsplit(".", 1)[0]
+    try:
+        raw_pages, metadata = (extract or pdf.extract_pages)(data, path)
+        if house.is_house_layout(raw_pages):
+            document, notes = house.parse_house(raw_pages, metadata, doc_id=doc_id, source=source.relative)
+        else:
+            text = pdf.clean_pages(raw_pages)
+            document, notes = parse_seed(text.text, doc_id=doc_id, source=source.relative)
+            extra: dict[str, Any] = {**document.extra, PAGES_KEY: {
+                section: page_starts(value, text.lines) if value else []
+                for section, value in (("question", document.question), ("answer", document.answer))
+            }}
+            if text.footnotes:
+                extra["voetnoten"] = list(text.footnotes)
+            document = dataclasses.replace(document, extra=extra)
+    except DocumentParseError as err:
+        return [], [Problem(path, err.reason, err.line)]
+    return [document], [Problem(path, note, indexed=True) for note in notes]
+
+
 # --- JSON Lines records --------------------------------------------------------------------------
 
 _RECORD_FIELDS = {"id", "title", "theme", "questioner", "minister", "office", "date", "number",
@@ -256,7 +302,7 @@ def parse_record(record: Any, source: str) -> Document:
     return Document(
         id=str(doc_id).strip(),
         source=source,
-        title=title or _first_line(question or answer or ""),
+        title=title or first_line(question or answer or ""),
         title_from_text=title is None,
         question=question or "",
         answer=answer,
@@ -296,7 +342,7 @@ def parse_seed(text: str, doc_id: str, source: str) -> tuple[Document, list[str]
             raise DocumentParseError(source, "no text")
         notes.append(f"no '{QUESTION_MARKER}' marker: not a written question, indexed as plain text")
         return Document(
-            id=doc_id, source=source, title=title or _first_line("\n".join(lines[header_end:])),
+            id=doc_id, source=source, title=title or first_line("\n".join(lines[header_end:])),
             title_from_text=not title, question=body,
             theme=theme, extra=headers,
         ), notes
@@ -322,7 +368,7 @@ def parse_seed(text: str, doc_id: str, source: str) -> tuple[Document, list[str]
     return Document(
         id=doc_id,
         source=source,
-        title=title or _first_line(question),
+        title=title or first_line(question),
         title_from_text=not title,
         question=question,
         answer=answer_text,
@@ -471,7 +517,8 @@ def _squash_all(text: str) -> str:
     return "".join(text.split())
 
 
-def _first_line(text: str, limit: int = 120) -> str:
+def first_line(text: str, limit: int = 120) -> str:
+    """The first non-blank line of `text`, squashed, cut at a word before `limit` characters."""
     for line in text.splitlines():
         if line.strip():
             line = _squash(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sys
 from typing import Any, Callable
@@ -75,7 +76,7 @@ def main() -> None:
 @click.option("--wait", "lock_timeout", default=30.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds to wait for another build of the same index to finish.")
 def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout: float) -> None:
-    """Index seed files (.txt) and JSON Lines (.jsonl) under SOURCES (default: seeds/).
+    """Index seed files (.txt), JSON Lines (.jsonl) and PDFs (.pdf) under SOURCES (default: seeds/).
 
     An existing index is updated: new and changed files are indexed, documents of files that
     disappeared are removed, unchanged files are skipped.
@@ -85,6 +86,9 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     build did not report (the report lists every problem, old ones marked "reported before").
     """
     from indexer.build import DEFAULT_SOURCES, build_index  # only this command builds
+
+    # A PDF pypdf cannot read is in the report, with the reason; its log lines would repeat it.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     def waiting(holder: str) -> None:
         click.echo(f"Waiting for the lock on {index_dir}, held by {holder} (at most {lock_timeout:g} s)…", err=True)

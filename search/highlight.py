@@ -29,6 +29,8 @@ class Passage:
     highlights: tuple[tuple[int, int], ...] = ()
     subquestion: str | None = None
     """For a passage of an answer: the numbered sub-question(s) that part of the answer answers."""
+    page: int | None = None
+    """For a document indexed from a PDF: the page the passage starts on."""
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -36,6 +38,8 @@ class Passage:
         }
         if self.section == "answer":
             data["subquestion"] = self.subquestion
+        if self.page is not None:
+            data["page"] = self.page
         return data
 
 

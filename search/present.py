@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from indexer.document import Document
+from indexer.pages import PAGES_KEY, page_at
 from indexer.structure import pair_parts, question_intro
 
 from .highlight import Passage
@@ -92,7 +93,8 @@ def format_hit(hit: Hit, rank: int, strong: Style = _plain, mark: Style = _plain
     if hit.shared_terms:
         lines.append(f"   shared: {', '.join(hit.shared_terms)}")
     for passage in hit.passages:
-        lines.append(f"   {passage.section}: {mark_passage(passage, mark)}")
+        page = f" (p. {passage.page})" if passage.page is not None else ""
+        lines.append(f"   {passage.section}{page}: {mark_passage(passage, mark)}")
         if passage.subquestion:
             lines.append(f"      (answers: {_shorten(passage.subquestion)})")
     if hit.also_asked:
@@ -137,12 +139,21 @@ def format_document(document: Document, color: bool = False) -> str:
     if document.office:
         lines.append(document.office)
     for key, value in document.extra.items():
+        if key == PAGES_KEY:  # shown as "(p. N)" beside the text instead
+            continue
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         lines.append(f"{key}: {shown}")
     lines.append(f"id: {document.id}  source: {document.source}")
+    pages = document.extra.get(PAGES_KEY)
+
+    def on_page(section: str, offset: int) -> str:
+        page = page_at(pages, section, offset)
+        return f" (p. {page})" if page is not None else ""
+
     pairs = pair_parts(document.question, document.answer)
     if not pairs:
-        lines += ["", strong("QUESTION"), document.question, "", strong("ANSWER")]
+        lines += ["", strong("QUESTION" + on_page("question", 0)), document.question, ""]
+        lines.append(strong("ANSWER" + (on_page("answer", 0) if document.answer else "")))
         lines.append(document.answer if document.answer else "(not answered)")
         return "\n".join(lines)
     # Pair by pair: each numbered sub-question, then the part of the answer that answers it.
@@ -152,9 +163,12 @@ def format_document(document: Document, color: bool = False) -> str:
         lines.append(intro)
     for pair in pairs:
         numbers = "+".join(map(str, pair.numbers))
-        lines += ["", strong(f"QUESTION {numbers}")]
+        asked = on_page("question", pair.questions[0].start) if pair.questions else ""
+        lines += ["", strong(f"QUESTION {numbers}{asked}")]
         lines += [q.text for q in pair.questions] or ["(not in the question)"]
-        lines += [strong(f"ANSWER {numbers}"), pair.answer.text if pair.answer else "(no answer to this part)"]
+        answered = on_page("answer", pair.answer.start) if pair.answer else ""
+        lines.append(strong(f"ANSWER {numbers}{answered}"))
+        lines.append(pair.answer.text if pair.answer else "(no answer to this part)")
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from heapq import nlargest
+from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from whoosh import query as wq
@@ -20,6 +21,7 @@ from indexer._whoosh.reading import column_bytes
 from indexer.analysis import EXACT_PREFIX
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
+from indexer.pages import PAGES_KEY, page_at
 from indexer.schema import TEXT_FIELDS, question_key, stored_document
 from indexer.structure import pair_parts
 
@@ -503,6 +505,21 @@ class Searcher:
             years=dict(sorted(_column_counts(reader, "year", live).items())),
         )
 
+    def pdf_file(self, doc_id: str) -> Path:
+        """The PDF the document `doc_id` was indexed from, where the build found it (relative to
+        the folder the build ran in, when its source was given so). Raises DocumentNotFound when
+        the document did not come from a PDF or the file is no longer there."""
+        from indexer.build import KEY_SEPARATOR  # only the web page's PDF links need it
+
+        for key, entry in self._generation.manifest.get("files", {}).items():
+            if doc_id in entry["ids"]:  # the first file listing an id is the one it was indexed from
+                root, _, relative = key.partition(KEY_SEPARATOR)
+                path = Path(root) / relative
+                if path.suffix.lower() == ".pdf" and path.is_file():
+                    return path
+                break
+        raise DocumentNotFound(f"No PDF for document '{doc_id}' in the index '{self.index_dir}'.")
+
     def document(self, doc_id: str) -> Document:
         """The whole document with id `doc_id`; raises DocumentNotFound."""
         stored = self._searcher.document(id=doc_id)
@@ -560,6 +577,8 @@ def _hit(stored: dict[str, Any], score: float, marking: Marking | None) -> Hit:
         {"title": document.title, "question": document.question, "answer": document.answer}, marking.terms,
         weights=marking.weights, phrases=marking.phrases,
     )
+    if PAGES_KEY in document.extra:
+        passages = [_on_page(passage, document) for passage in passages]
     return Hit(
         id=document.id,
         score=score,
@@ -572,3 +591,11 @@ def _hit(stored: dict[str, Any], score: float, marking: Marking | None) -> Hit:
         source=document.source,
         passages=tuple(passages),
     )
+
+
+def _on_page(passage: Passage, document: Document) -> Passage:
+    """The passage with the page of the PDF it starts on (found by its text: a passage keeps no offset)."""
+    text = getattr(document, passage.section, None) or ""
+    at = text.find(passage.text.removeprefix("…").removesuffix("…"))
+    page = page_at(document.extra[PAGES_KEY], passage.section, at) if at >= 0 else None
+    return dataclasses.replace(passage, page=page)

@@ -266,7 +266,7 @@ def test_an_explicit_file_of_another_kind_is_reported_not_indexed(tmp_path: Path
     notes.write_text("# niet een vraag")
     files, problems = discover([notes])
     assert files == []
-    assert [p.reason for p in problems] == ["not a seed (.txt) or JSON Lines (.jsonl) file"]
+    assert [p.reason for p in problems] == ["not a seed (.txt), JSON Lines (.jsonl) or PDF (.pdf) file"]
 
 
 def test_jsonl_record_with_an_unreadable_date_is_indexed_and_reported(tmp_path: Path):

@@ -21,13 +21,15 @@ from urllib.parse import quote, urlencode
 import jinja2
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from indexer.document import Document
+from indexer.pages import PAGES_KEY, page_at
 from indexer.structure import pair_parts, question_intro
 
 from .. import (
@@ -233,6 +235,17 @@ def document_url(doc_id: str) -> str:
     return "/documents/" + quote(doc_id)
 
 
+def pdf_url(doc_id: str, page: int | None = None) -> str:
+    """The link to the PDF a document was indexed from (at `page`, which browsers' viewers open)."""
+    url = "/pdf/" + quote(doc_id)
+    return f"{url}#page={page}" if page is not None else url
+
+
+def page_of(document: Document, section: str, offset: int) -> int | None:
+    """The PDF page of `section`'s text at `offset`, for a document indexed from a PDF."""
+    return page_at(document.extra.get(PAGES_KEY), section, offset)
+
+
 @jinja2.pass_context
 def search_url(context: jinja2.runtime.Context, changes: Mapping[str, Any] | None = None) -> str:
     """The search page for the current URL parameters with `changes` (None removes one).
@@ -268,8 +281,9 @@ def _templates() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url,
-                               shortened=shortened)
-    environment.globals.update(search_url=search_url, facet_filter=facet_filter, also_asked_shown=ALSO_ASKED_SHOWN)
+                               shortened=shortened, pdf_url=pdf_url)
+    environment.globals.update(search_url=search_url, facet_filter=facet_filter, also_asked_shown=ALSO_ASKED_SHOWN,
+                               pages_key=PAGES_KEY, page_of=page_of)
     return environment
 
 
@@ -387,6 +401,13 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
         with shared.use() as searcher:
             results = dataclasses.replace(params, facets=True).run(searcher)
         return page(request, "search.html", results=results, search=params, filters=filters)
+
+    @app.get("/pdf/{doc_id:path}", response_class=FileResponse, include_in_schema=False)
+    def document_pdf(doc_id: str) -> FileResponse:
+        # The path comes from the index's own table of files, never from the URL.
+        with shared.use() as searcher:
+            path = searcher.pdf_file(doc_id)
+        return FileResponse(path, media_type="application/pdf")
 
     @app.get("/documents/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str) -> HTMLResponse:
