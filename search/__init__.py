@@ -11,6 +11,7 @@ from indexer.errors import (
     VraagbaakError,
 )
 
+from .export import ExportRow, export_lines, export_rows
 from .highlight import Passage
 from .query import parse_query
 from .searcher import Hit, IndexStats, Results, Searcher, document_to_dict
@@ -18,6 +19,7 @@ from .searcher import Hit, IndexStats, Results, Searcher, document_to_dict
 __all__ = [
     "Document",
     "DocumentNotFound",
+    "ExportRow",
     "Hit",
     "IndexLocked",
     "IndexNotFound",
@@ -30,5 +32,7 @@ __all__ = [
     "Searcher",
     "VraagbaakError",
     "document_to_dict",
+    "export_lines",
+    "export_rows",
     "parse_query",
 ]

@@ -12,6 +12,7 @@ import click
 from indexer.errors import QuerySyntaxError, VraagbaakError
 from indexer.store import DEFAULT_INDEX_DIR
 
+from .export import EXPORT_FORMATS, export_lines, export_rows
 from .present import format_document, format_report, format_results, format_similar, format_stats
 from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
 
@@ -129,9 +130,13 @@ class _NoBar:
 @click.option("--facets", is_flag=True, help="Also count all matches per theme, minister, questioner and year.")
 @click.option("--no-group", "no_group", is_flag=True, help="Show each copy of a question sent to several ministers.")
 @json_option
-def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: str, theme: str | None,
-           minister: str | None, questioner: str | None, date_from: str | None, date_to: str | None,
-           answered: bool | None, facets: bool, no_group: bool, as_json: bool) -> None:
+@click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS),
+              help="Export every match (all pages, not --limit/--page) as CSV, Markdown or JSON Lines.")
+@click.pass_context
+def search(ctx: click.Context, query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: str,
+           theme: str | None, minister: str | None, questioner: str | None, date_from: str | None,
+           date_to: str | None, answered: bool | None, facets: bool, no_group: bool, as_json: bool,
+           export_format: str | None) -> None:
     """Search the index. QUERY is one or more words; see the README for the full syntax:
 
     \b
@@ -143,6 +148,16 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
 
     Without QUERY, the filter options list the matching questions, newest first.
     """
+    if export_format:
+        _refuse_with_export(ctx, ("limit", "page", "facets", "as_json"))
+        with _open(index_dir) as searcher:
+            rows = export_rows(
+                searcher, " ".join(query), sort=sort, group=not no_group, theme=theme,  # type: ignore[arg-type]
+                minister=minister, questioner=questioner, date_from=date_from, date_to=date_to, answered=answered,
+            )
+            for line in export_lines(rows, export_format):  # type: ignore[arg-type]
+                click.echo(line, nl=False)
+        return
     with _open(index_dir) as searcher:
         results = searcher.search(
             " ".join(query), limit=limit, page=page, sort=sort, facets=facets, group=not no_group,  # type: ignore[arg-type]
@@ -153,6 +168,14 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
         _print_json(results.to_dict())
     else:
         click.echo(format_results(results, color=_use_color()))
+
+
+def _refuse_with_export(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """An export holds every match in its own format: options about pages and JSON make no sense with it."""
+    for name in names:
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            option = next(p for p in ctx.command.params if p.name == name).opts[0]
+            raise click.UsageError(f"{option} cannot be combined with --format (an export holds every match).")
 
 
 @main.command()

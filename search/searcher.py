@@ -236,19 +236,12 @@ class Searcher:
             raise ValueError(f"page must be 1 or more, not {page}")
         if sort not in SORT_ORDERS:
             raise ValueError(f"sort must be one of {', '.join(SORT_ORDERS)}, not {sort!r}")
-        filters = Filters(theme, minister, questioner, date_from, date_to, answered).queries(self._is_facet_value)
-        if query.strip() or not filters:
-            parsed = parse_query(query, self.field_weights)
-        else:
-            parsed = ParsedQuery(wq.Every(), scored=False)
-        whoosh_query = wq.And([parsed.query] + [wq.ConstantScoreQuery(f, 0.0) for f in filters]) if filters else parsed.query
+        parsed, scorer, matches = self._matching(query, Filters(theme, minister, questioner, date_from, date_to, answered))
         if sort == "relevance" and not parsed.scored:
             sort = "-date"  # nothing to rank by: the newest questions first
         offset = (page - 1) * limit
-        scorer = QueryScorer(self._searcher, whoosh_query, self._weighting, self._cached("norms", dict))
         # One path whatever the options: the matches as a set, then the page from it (by score or
         # by date) and the facet counts from the same set, so options never change hits or scores.
-        matches = scorer.docs()
         total = self._distinct_questions(matches) if group else len(matches)
         if sort == "relevance":
             top = self._ranked(scorer, matches, total, parsed.all_words, offset + limit, group)
@@ -261,6 +254,20 @@ class Searcher:
             suggestion=self._suggestion(query, parsed, scorer),
             facets=self._facets(matches, group) if facets else None,
         )
+
+    def _matching(self, query: str, filters: Filters) -> tuple[ParsedQuery, QueryScorer, set[int]]:
+        """The parsed query, its scorer and the set of documents it and `filters` match: what every
+        view of a query (a page, a timeline, an export) is built from."""
+        filter_queries = filters.queries(self._is_facet_value)
+        if query.strip() or not filter_queries:
+            parsed = parse_query(query, self.field_weights)
+        else:
+            parsed = ParsedQuery(wq.Every(), scored=False)
+        whoosh_query = parsed.query
+        if filter_queries:
+            whoosh_query = wq.And([parsed.query] + [wq.ConstantScoreQuery(f, 0.0) for f in filter_queries])
+        scorer = QueryScorer(self._searcher, whoosh_query, self._weighting, self._cached("norms", dict))
+        return parsed, scorer, scorer.docs()
 
     def _ranked(self, scorer: QueryScorer, matches: set[int], total: int, all_words: wq.Query | None, count: int,
                 group: bool) -> list[tuple[int, float]]:

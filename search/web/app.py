@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup, escape
 from pydantic import BaseModel
@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from indexer.structure import pair_parts, question_intro
 
 from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Results, Searcher, document_to_dict
+from ..export import EXTENSIONS, MEDIA_TYPES, ExportFormat, export_lines, export_rows
 from ..query import Filters
 from ..searcher import SortOrder
 
@@ -194,6 +195,13 @@ def search_url(context: jinja2.runtime.Context, changes: Mapping[str, Any] | Non
     return f"/?{query}" if query else "/"
 
 
+@jinja2.pass_context
+def export_url(context: jinja2.runtime.Context, export_format: str) -> str:
+    """The download of every match of the current search in `export_format` (page and limit do not apply)."""
+    params = {name: value for name, value in context["params"].items() if name not in ("page", "limit") and value}
+    return "/api/export?" + urlencode({**params, "format": export_format})
+
+
 def facet_filter(name: str, value: str) -> dict[str, str]:
     """The URL parameters that narrow a search to one facet value (a year is a date range)."""
     return {"theme": {"thema": value}, "minister": {"minister": value}, "questioner": {"van": value},
@@ -218,7 +226,7 @@ def _templates() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url)
-    environment.globals.update(search_url=search_url, facet_filter=facet_filter)
+    environment.globals.update(search_url=search_url, export_url=export_url, facet_filter=facet_filter)
     return environment
 
 
@@ -314,6 +322,34 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
         with shared.use() as searcher:
             stats = searcher.stats()
         return JSONResponse(stats.to_dict())
+
+    @app.get("/api/export", responses=ERROR_RESPONSES, response_class=StreamingResponse)
+    def api_export(
+        params: Annotated[SearchParams, Depends(search_params)],
+        export_format: Annotated[ExportFormat, Query(alias="format", description="csv, markdown or jsonl.")] = "csv",
+    ) -> StreamingResponse:
+        """Every match of the search (all pages: `page` and `limit` do not apply), one row per hit, as a download."""
+        # A searcher of its own: a long export must not hold the shared one (and its lock) from other requests.
+        searcher = Searcher(index_dir, preload=False)
+        try:
+            rows = export_rows(
+                searcher, params.q, sort=params.sort, group=params.group, theme=params.theme, minister=params.minister,
+                questioner=params.questioner, date_from=params.date_from, date_to=params.date_to,
+                answered=params.answered,
+            )
+        except BaseException:
+            searcher.close()
+            raise
+
+        def lines() -> Iterator[str]:
+            try:
+                yield from export_lines(rows, export_format)
+            finally:
+                searcher.close()
+
+        disposition = f'attachment; filename="vraagbaak.{EXTENSIONS[export_format]}"'
+        return StreamingResponse(lines(), media_type=MEDIA_TYPES[export_format],
+                                 headers={"Content-Disposition": disposition})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, params: Annotated[SearchParams, Depends(search_params)]) -> HTMLResponse:

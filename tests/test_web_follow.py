@@ -1,0 +1,51 @@
+"""The web side of following a topic: downloads of every match, the timeline chart and /api/timeline."""
+
+from __future__ import annotations
+
+from html import unescape
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from search.cli import main
+from search.web import create_app
+
+from .test_web_api import links
+
+
+@pytest.fixture(scope="module")
+def client(fixture_index: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(fixture_index)) as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize("export_format, media_type, extension", [
+    ("csv", "text/csv; charset=utf-8", "csv"),
+    ("markdown", "text/markdown; charset=utf-8", "md"),
+    ("jsonl", "application/x-ndjson; charset=utf-8", "jsonl"),
+])
+def test_export_download_is_what_vraagbaak_search_format_prints(client: TestClient, fixture_index: Path,
+                                                                export_format: str, media_type: str, extension: str):
+    response = client.get("/api/export", params={"q": "trein", "sort": "-date", "format": export_format, "page": 2})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == media_type
+    assert response.headers["content-disposition"] == f'attachment; filename="vraagbaak.{extension}"'
+    printed = CliRunner().invoke(main, ["search", "trein", "--sort", "-date", "--format", export_format,
+                                        "--index-dir", str(fixture_index)])
+    assert response.text == printed.output
+
+
+def test_export_errors_are_the_apis(client: TestClient):
+    assert client.get("/api/export", params={"q": "(trein"}).json() == {"error": "Missing ')' in query."}
+    bad = client.get("/api/export", params={"q": "trein", "format": "xml"})
+    assert (bad.status_code, bad.json()) == (422, {"error": "format: Input should be 'csv', 'markdown' or 'jsonl'"})
+
+
+def test_search_page_offers_the_matches_as_downloads(client: TestClient):
+    html = client.get("/", params={"q": "trein", "thema": "Vervoerbeleid", "page": 2, "limit": 2}).text
+    assert links(html, r"^/api/export") == [
+        f"/api/export?q=trein&thema=Vervoerbeleid&format={name}" for name in ("csv", "markdown", "jsonl")]
+    assert "Downloaden (alle 6)" in unescape(html)
