@@ -15,6 +15,7 @@ from .export import ExportRow, export_lines, export_rows
 from .highlight import Passage
 from .query import parse_query
 from .searcher import Hit, IndexStats, Results, Searcher, document_to_dict
+from .timeline import Timeline, TimelinePeriod, timeline_of
 
 __all__ = [
     "Document",
@@ -30,9 +31,12 @@ __all__ = [
     "QuerySyntaxError",
     "Results",
     "Searcher",
+    "Timeline",
+    "TimelinePeriod",
     "VraagbaakError",
     "document_to_dict",
     "export_lines",
     "export_rows",
     "parse_query",
+    "timeline_of",
 ]

@@ -13,8 +13,10 @@ from indexer.errors import QuerySyntaxError, VraagbaakError
 from indexer.store import DEFAULT_INDEX_DIR
 
 from .export import EXPORT_FORMATS, export_lines, export_rows
-from .present import format_document, format_report, format_results, format_similar, format_stats
+from .present import format_document, format_report, format_results, format_similar, format_stats, format_timeline
 from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
+from .timeline import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE
+from .timeline import timeline_of
 
 EXIT_PROBLEMS = 3
 """`vraagbaak index` finished, but some files or records were skipped (see the report)."""
@@ -46,6 +48,21 @@ def index_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(command)
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters of `vraagbaak search`, for the commands that take a query like it."""
+    for option in reversed((
+        click.option("--thema", "theme", metavar="THEME", help="Only this theme (like thema:THEME)."),
+        click.option("--minister", metavar="NAME", help="Only questions to this minister or office (like minister:NAME)."),
+        click.option("--van", "questioner", metavar="NAME", help="Only questions by this member (like van:NAME)."),
+        click.option("--from", "date_from", metavar="DATE", help="From this date: 2024, 2024-04 or 2024-04-26."),
+        click.option("--to", "date_to", metavar="DATE", help="Up to this date (whole years and months included)."),
+        click.option("--answered/--unanswered", default=None, help="Only answered, or only unanswered, questions."),
+        click.option("--no-group", "no_group", is_flag=True, help="Count each copy of a question sent to several ministers."),
+    )):
+        command = option(command)
+    return command
 
 
 def _use_color() -> bool:
@@ -218,6 +235,30 @@ def stats(index_dir: str, as_json: bool) -> None:
         _print_json(index_stats.to_dict())
     else:
         click.echo(format_stats(index_stats))
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@index_dir_option
+@filter_options
+@click.option("--by", type=click.Choice(PERIODS), help="Bars per month, quarter or year (default: the finest that "
+              f"draws the matches in at most {MAX_AUTO_PERIODS} bars).")
+@click.option("--top", default=TOP_PEOPLE, show_default=True, type=click.IntRange(min=0),
+              help="Questioners and ministers named per period.")
+@json_option
+def timeline(query: tuple[str, ...], index_dir: str, theme: str | None, minister: str | None,
+             questioner: str | None, date_from: str | None, date_to: str | None, answered: bool | None,
+             no_group: bool, by: str | None, top: int, as_json: bool) -> None:
+    """How often QUERY was asked, per period, by whom and to whom: a bar chart (QUERY and filters as in search)."""
+    with _open(index_dir) as searcher:
+        found = timeline_of(
+            searcher, " ".join(query), by=by, group=not no_group, top=top, theme=theme,  # type: ignore[arg-type]
+            minister=minister, questioner=questioner, date_from=date_from, date_to=date_to, answered=answered,
+        )
+    if as_json:
+        _print_json(found.to_dict())
+    else:
+        click.echo(format_timeline(found, color=_use_color()))
 
 
 @main.command()

@@ -13,6 +13,8 @@ from .searcher import Hit, IndexStats, Results
 if TYPE_CHECKING:
     from indexer.build import BuildReport
 
+    from .timeline import Timeline
+
 Style = Callable[[str], str]
 
 
@@ -57,6 +59,32 @@ def format_facets(facets: dict[str, dict[str, int]], top: int = 8) -> list[str]:
         more = f", … {len(counts) - top} more" if len(counts) > top else ""
         lines.append(f"{name}: {shown or '-'}{more}")
     return lines
+
+
+def format_timeline(timeline: Timeline, color: bool = False, width: int = 40) -> str:
+    """A timeline as a bar chart, a line per period, each followed by who asked and who was asked
+    most. Bars are blocks on a terminal (`color`), "#" in plain text."""
+    noun = "result" if timeline.total == 1 else "results"
+    what = f"{timeline.total:,} {noun}" + (f" for {timeline.query!r}" if timeline.query.strip() else "")
+    if not timeline.periods:
+        undated = f" ({timeline.undated:,} without a date)" if timeline.undated else ""
+        return f"{what}{undated}: nothing to draw."
+    span = f"{timeline.periods[0].label} to {timeline.periods[-1].label}"
+    lines = [f"{what} by {timeline.by} ({span})", ""]
+    highest = max(period.count for period in timeline.periods) or 1
+    label_width = max(len(period.label) for period in timeline.periods)
+    digits = len(f"{highest:,}")
+    for period in timeline.periods:
+        length = round(width * period.count / highest) or (1 if period.count else 0)
+        bar = bold_yellow("█" * length) if color else "#" * length
+        lines.append(f"{period.label:<{label_width}}  {period.count:>{digits},}  {bar}".rstrip())
+        indent = " " * (label_width + digits + 4)
+        for heading, people in (("asked by", period.questioners), ("asked to", period.ministers)):
+            if people:
+                lines.append(f"{indent}{heading} " + ", ".join(f"{name} ({n:,})" for name, n in people.items()))
+    if timeline.undated:
+        lines += ["", f"{timeline.undated:,} without a date."]
+    return "\n".join(lines)
 
 
 def format_similar(results: Results, color: bool = False) -> str:

@@ -67,3 +67,65 @@ def test_search_format_of_a_bad_query_is_one_line_and_exit_code_two(runner: CliR
     result = runner.invoke(main, ["search", "(trein", "--index-dir", str(fixture_index), "--format", "csv"])
     assert result.exit_code == 2
     assert result.output == "Error: Missing ')' in query.\n"
+
+
+def test_timeline_draws_a_bar_per_month_with_who_asked_whom(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["timeline", "trein", "--index-dir", str(fixture_index), "--top", "1"])
+    assert result.exit_code == 0
+    mobility = "Minister van Mobiliteit, belast met Belgocontrol en de Nationale Maatschappij der Belgische Spoorwegen"
+    assert result.output == f"""\
+6 results for 'trein' by month (2017-01 to 2017-06)
+
+2017-01  3  ########################################
+            asked by Emmanuel Burton (1)
+            asked to {mobility} (3)
+2017-02  0
+2017-03  0
+2017-04  1  #############
+            asked by Jean-Marc Nollet (1)
+            asked to {mobility} (1)
+2017-05  1  #############
+            asked by David Geerts (1)
+            asked to {mobility} (1)
+2017-06  1  #############
+            asked by Ine Somers (1)
+            asked to {mobility} (1)
+"""
+
+
+def test_timeline_by_year_with_filters_only(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["timeline", "--index-dir", str(fixture_index), "--from", "2017", "--by", "year",
+                                  "--top", "0", "--no-group"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "25 results by year (2017 to 2024)", "",
+        "2017  24  ########################################",
+        *[f"{year}   0" for year in range(2018, 2024)],
+        "2024   1  ##",
+    ]
+
+
+def test_timeline_json_is_the_librarys_contract(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["timeline", "verkrachting", "--index-dir", str(fixture_index), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert (data["query"], data["by"], data["total"], data["undated"]) == ("verkrachting", "month", 2, 0)
+    assert data["periods"] == [{"period": "2017-01", "from": "2017-01-01", "to": "2017-01-31", "count": 2,
+                                "questioners": {"Nele Lijnen": 2}, "ministers": data["periods"][0]["ministers"]}]
+    assert list(data["periods"][0]["ministers"].values()) == [2, 2, 1]
+
+
+def test_timeline_without_matches_says_so(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["timeline", "xylofoonbouwer", "--index-dir", str(fixture_index)])
+    assert (result.exit_code, result.output) == (0, "0 results for 'xylofoonbouwer': nothing to draw.\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["(trein"], "Error: Missing ')' in query.\n"),
+    ([], "Error: The query is empty."),
+    (["trein", "--by", "week"], "Error: Invalid value for '--by': 'week' is not one of 'month', 'quarter', 'year'.\n"),
+])
+def test_timeline_bad_input_is_one_line_and_exit_code_two(runner: CliRunner, fixture_index: Path, args, message):
+    result = runner.invoke(main, ["timeline", *args, "--index-dir", str(fixture_index)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == message.splitlines()[0]

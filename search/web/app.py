@@ -32,6 +32,7 @@ from .. import DocumentNotFound, IndexProblem, Passage, QuerySyntaxError, Result
 from ..export import EXTENSIONS, MEDIA_TYPES, ExportFormat, export_lines, export_rows
 from ..query import Filters
 from ..searcher import SortOrder
+from ..timeline import TOP_PEOPLE, Period, Timeline, TimelinePeriod, timeline_of
 
 HERE = Path(__file__).parent
 MAX_QUERY_CHARS = 500
@@ -87,6 +88,12 @@ class SearchParams:
     sort: SortOrder = "relevance"
     facets: bool = False
     group: bool = True
+
+    def timeline(self, searcher: Searcher, by: Period | None = None, top: int = TOP_PEOPLE) -> Timeline:
+        return timeline_of(
+            searcher, self.q, by=by, group=self.group, top=top, theme=self.theme, minister=self.minister,
+            questioner=self.questioner, date_from=self.date_from, date_to=self.date_to, answered=self.answered,
+        )
 
     def run(self, searcher: Searcher) -> Results:
         return searcher.search(
@@ -202,6 +209,12 @@ def export_url(context: jinja2.runtime.Context, export_format: str) -> str:
     return "/api/export?" + urlencode({**params, "format": export_format})
 
 
+def period_filter(period: TimelinePeriod, by: Period) -> dict[str, str]:
+    """The URL parameters that narrow a search to one period of its timeline (whole months or years)."""
+    shown = 4 if by == "year" else 7
+    return {"from": period.start.isoformat()[:shown], "to": period.end.isoformat()[:shown]}
+
+
 def facet_filter(name: str, value: str) -> dict[str, str]:
     """The URL parameters that narrow a search to one facet value (a year is a date range)."""
     return {"theme": {"thema": value}, "minister": {"minister": value}, "questioner": {"van": value},
@@ -226,7 +239,8 @@ def _templates() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url)
-    environment.globals.update(search_url=search_url, export_url=export_url, facet_filter=facet_filter)
+    environment.globals.update(search_url=search_url, export_url=export_url, facet_filter=facet_filter,
+                                period_filter=period_filter)
     return environment
 
 
@@ -323,6 +337,17 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
             stats = searcher.stats()
         return JSONResponse(stats.to_dict())
 
+    @app.get("/api/timeline", responses=ERROR_RESPONSES)
+    def api_timeline(
+        params: Annotated[SearchParams, Depends(search_params)],
+        by: Annotated[Period | None, Query(description="month, quarter or year (default: chosen by the span).")] = None,
+        top: Annotated[int, Query(ge=0, le=MAX_LIMIT, description="Questioners and ministers named per period.")] = TOP_PEOPLE,
+    ) -> JSONResponse:
+        """Matches per period with the top questioners and ministers, as `vraagbaak timeline --json`."""
+        with shared.use() as searcher:
+            found = params.timeline(searcher, by, top)
+        return JSONResponse(found.to_dict())
+
     @app.get("/api/export", responses=ERROR_RESPONSES, response_class=StreamingResponse)
     def api_export(
         params: Annotated[SearchParams, Depends(search_params)],
@@ -361,7 +386,8 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
             return page(request, "home.html", stats=stats)
         with shared.use() as searcher:
             results = dataclasses.replace(params, facets=True).run(searcher)
-        return page(request, "search.html", results=results, search=params, filters=filters)
+            chart = params.timeline(searcher)
+        return page(request, "search.html", results=results, search=params, filters=filters, timeline=chart)
 
     @app.get("/documents/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str) -> HTMLResponse:
