@@ -8,6 +8,7 @@ from indexer.errors import (
     IndexOutdated,
     IndexProblem,
     QuerySyntaxError,
+    SavedSearchError,
     VraagbaakError,
 )
 
@@ -16,6 +17,7 @@ from .highlight import Passage
 from .query import parse_query
 from .searcher import Hit, IndexStats, Results, Searcher, document_to_dict
 from .timeline import Timeline, TimelinePeriod, timeline_of
+from .watch import SavedSearch, SavedSearches, WatchReport
 
 __all__ = [
     "Document",
@@ -30,10 +32,14 @@ __all__ = [
     "Passage",
     "QuerySyntaxError",
     "Results",
+    "SavedSearch",
+    "SavedSearchError",
+    "SavedSearches",
     "Searcher",
     "Timeline",
     "TimelinePeriod",
     "VraagbaakError",
+    "WatchReport",
     "document_to_dict",
     "export_lines",
     "export_rows",

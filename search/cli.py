@@ -13,10 +13,22 @@ from indexer.errors import QuerySyntaxError, VraagbaakError
 from indexer.store import DEFAULT_INDEX_DIR
 
 from .export import EXPORT_FORMATS, export_lines, export_rows
-from .present import format_document, format_report, format_results, format_similar, format_stats, format_timeline
+from .present import (
+    describe_search,
+    format_document,
+    format_new_counts,
+    format_report,
+    format_results,
+    format_saved_searches,
+    format_similar,
+    format_stats,
+    format_timeline,
+    format_watch_reports,
+)
 from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
 from .timeline import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE
 from .timeline import timeline_of
+from .watch import SavedSearches
 
 EXIT_PROBLEMS = 3
 """`vraagbaak index` finished, but some files or records were skipped (see the report)."""
@@ -113,6 +125,10 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
             progress=progress if show_bar else None,
         )
     click.echo(format_report(report))
+    saved = SavedSearches(index_dir)
+    if saved.list():
+        with _open(index_dir) as searcher:
+            click.echo(format_new_counts(saved.new_counts(searcher)))
     if report.skipped:
         sys.exit(EXIT_PROBLEMS)
 
@@ -259,6 +275,71 @@ def timeline(query: tuple[str, ...], index_dir: str, theme: str | None, minister
         _print_json(found.to_dict())
     else:
         click.echo(format_timeline(found, color=_use_color()))
+
+
+@main.group(cls=_Group)
+def watch() -> None:
+    """Saved searches: save a query, then list what was added or changed since its last report.
+
+    They are kept beside the index (in --index-dir) and survive rebuilds; `vraagbaak index` ends
+    by saying how many new documents each one has.
+    """
+
+
+@watch.command("add")
+@click.argument("name")
+@click.argument("query", nargs=-1)
+@index_dir_option
+@filter_options
+def watch_add(name: str, query: tuple[str, ...], index_dir: str, theme: str | None, minister: str | None,
+              questioner: str | None, date_from: str | None, date_to: str | None, answered: bool | None,
+              no_group: bool) -> None:
+    """Save QUERY (and the filters, as in search) as NAME; what is indexed from now on is new for it."""
+    with _open(index_dir) as searcher:
+        saved, matching = SavedSearches(index_dir).add(
+            searcher, name, " ".join(query), group=not no_group, theme=theme, minister=minister,
+            questioner=questioner, date_from=date_from, date_to=date_to, answered=answered,
+        )
+    click.echo(f"Saved {saved.name!r}: {describe_search(saved)} ({matching:,} matching now). "
+               f"vraagbaak watch report {saved.name!r} lists what is added or changed from now on.")
+
+
+@watch.command("list")
+@index_dir_option
+@json_option
+def watch_list(index_dir: str, as_json: bool) -> None:
+    """List the saved searches: name, query, filters, last report."""
+    searches = SavedSearches(index_dir).list()
+    if as_json:
+        _print_json([search.to_dict() for search in searches])
+    else:
+        click.echo(format_saved_searches(searches))
+
+
+@watch.command("remove")
+@click.argument("name")
+@index_dir_option
+def watch_remove(name: str, index_dir: str) -> None:
+    """Forget the saved search NAME."""
+    removed = SavedSearches(index_dir).remove(name)
+    click.echo(f"Removed {removed.name!r}.")
+
+
+@watch.command("report")
+@click.argument("name", required=False)
+@index_dir_option
+@json_option
+def watch_report(name: str | None, index_dir: str, as_json: bool) -> None:
+    """The documents matching saved search NAME (or each) added or changed since its last report, newest first.
+
+    A report is remembered: the next one lists only what came after it.
+    """
+    with _open(index_dir) as searcher:
+        reports = SavedSearches(index_dir).report(searcher, name)
+    if as_json:
+        _print_json([report.to_dict() for report in reports])
+    else:
+        click.echo(format_watch_reports(reports, color=_use_color()))
 
 
 @main.command()

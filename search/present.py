@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from indexer.build import BuildReport
 
     from .timeline import Timeline
+    from .watch import SavedSearch, WatchReport
 
 Style = Callable[[str], str]
 
@@ -85,6 +86,51 @@ def format_timeline(timeline: Timeline, color: bool = False, width: int = 40) ->
     if timeline.undated:
         lines += ["", f"{timeline.undated:,} without a date."]
     return "\n".join(lines)
+
+
+def describe_search(search: SavedSearch) -> str:
+    """A saved search as one line: its query and its filters, in the command's option names."""
+    options = [("--thema", search.theme), ("--minister", search.minister), ("--van", search.questioner),
+               ("--from", search.date_from), ("--to", search.date_to)]
+    parts = [repr(search.query)] if search.query.strip() else []
+    parts += [f"{option} {value!r}" for option, value in options if value]
+    if search.answered is not None:
+        parts.append("--answered" if search.answered else "--unanswered")
+    if not search.group:
+        parts.append("--no-group")
+    return " ".join(parts)
+
+
+def format_saved_searches(searches: list[SavedSearch]) -> str:
+    """Each saved search on a line: name, query and filters, when it was last reported."""
+    if not searches:
+        return "No saved searches."
+    width = max(len(search.name) for search in searches)
+    return "\n".join(f"{search.name:<{width}}  {describe_search(search)}  (last report: {search.reported or 'never'})"
+                     for search in searches)
+
+
+def format_watch_reports(reports: list[WatchReport], color: bool = False) -> str:
+    """What is new for each saved search: a heading with the count, then the new hits, newest first."""
+    if not reports:
+        return "No saved searches."
+    strong = bold if color else _plain
+    mark = bold_yellow if color else _plain
+    blocks = []
+    for report in reports:
+        since = report.search.reported or f"it was saved ({report.search.added})"
+        lines = [f"{report.search.name}: {report.total:,} new since {since} — {describe_search(report.search)}"]
+        for rank, hit in enumerate(report.hits, start=1):
+            lines.append("")
+            lines.extend(format_hit(hit, rank, strong, mark))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def format_new_counts(counts: dict[str, int]) -> str:
+    """One line: how many new documents each saved search has (after an index build)."""
+    shown = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+    return f"New for saved searches: {shown} (vraagbaak watch report lists them)."
 
 
 def format_similar(results: Results, color: bool = False) -> str:

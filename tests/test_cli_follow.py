@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from search.cli import main
+
+from .conftest import FIXTURE_SEEDS
 
 KOPIEREN_CSV = """\
 number,date,questioner,minister,theme,title,link,passage,id
@@ -129,3 +132,85 @@ def test_timeline_bad_input_is_one_line_and_exit_code_two(runner: CliRunner, fix
     result = runner.invoke(main, ["timeline", *args, "--index-dir", str(fixture_index)])
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == message.splitlines()[0]
+
+
+@pytest.fixture()
+def watched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Sources (a copy of the fixture seeds) and their index, at a fixed clock for saved searches."""
+    monkeypatch.setattr("search.watch._now", lambda: "2026-12-01T09:00:00+00:00")
+    sources = tmp_path / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, sources)
+    index_dir = tmp_path / "ix"
+    assert CliRunner().invoke(main, ["index", str(sources), "--index-dir", str(index_dir)]).exit_code == 0
+    return sources, index_dir
+
+
+def test_watch_add_list_report_remove(runner: CliRunner, watched: tuple[Path, Path]):
+    _, index_dir = watched
+    ix = ["--index-dir", str(index_dir)]
+    added = runner.invoke(main, ["watch", "add", "treinen", "trein", *ix])
+    assert (added.exit_code, added.output) == (0, "Saved 'treinen': 'trein' (6 matching now). vraagbaak watch report "
+                                                  "'treinen' lists what is added or changed from now on.\n")
+    added = runner.invoke(main, ["watch", "add", "justitie", "--minister", "justitie", "--unanswered", "--no-group", *ix])
+    assert added.exit_code == 0
+    listed = runner.invoke(main, ["watch", "list", *ix])
+    assert (listed.exit_code, listed.output) == (0, """\
+justitie  --minister 'justitie' --unanswered --no-group  (last report: never)
+treinen   'trein'  (last report: never)
+""")
+    assert json.loads(runner.invoke(main, ["watch", "list", "--json", *ix]).output)[1] == {
+        "name": "treinen", "query": "trein", "theme": None, "minister": None, "questioner": None, "from": None,
+        "to": None, "answered": None, "group": True, "added": "2026-12-01T09:00:00+00:00", "reported": None}
+    reported = runner.invoke(main, ["watch", "report", "treinen", *ix])
+    assert (reported.exit_code, reported.output) == (
+        0, "treinen: 0 new since it was saved (2026-12-01T09:00:00+00:00) — 'trein'\n")
+    again = runner.invoke(main, ["watch", "report", *ix])
+    assert again.output == ("justitie: 0 new since it was saved (2026-12-01T09:00:00+00:00) — --minister 'justitie' "
+                            "--unanswered --no-group\n\ntreinen: 0 new since 2026-12-01T09:00:00+00:00 — 'trein'\n")
+    removed = runner.invoke(main, ["watch", "remove", "justitie", *ix])
+    assert (removed.exit_code, removed.output) == (0, "Removed 'justitie'.\n")
+    assert runner.invoke(main, ["watch", "list", *ix]).output.splitlines() == [
+        "treinen  'trein'  (last report: 2026-12-01T09:00:00+00:00)"]
+
+
+def test_index_ends_with_the_new_documents_of_each_saved_search(runner: CliRunner, watched: tuple[Path, Path]):
+    sources, index_dir = watched
+    ix = ["--index-dir", str(index_dir)]
+    runner.invoke(main, ["watch", "add", "treinen", "trein", *ix])
+    runner.invoke(main, ["watch", "add", "fietsen", "fietsen", *ix])
+    changed = sources / "kamer" / "kamer-2017-185112.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nEen zin over de trein erbij.\n", encoding="utf-8")
+    indexed = runner.invoke(main, ["index", str(sources), *ix])
+    assert indexed.exit_code == 0
+    assert indexed.output.splitlines()[-2:] == [
+        "No problems.", "New for saved searches: fietsen 0, treinen 1 (vraagbaak watch report lists them)."]
+    reported = runner.invoke(main, ["watch", "report", "treinen", "--json", *ix])
+    [report] = json.loads(reported.output)
+    assert (report["name"], report["new"], [hit["id"] for hit in report["hits"]]) == (
+        "treinen", 1, ["kamer/kamer-2017-185112"])
+    rebuilt = runner.invoke(main, ["index", str(sources), "--rebuild", *ix])
+    assert rebuilt.output.splitlines()[-1] == "New for saved searches: fietsen 0, treinen 0 (vraagbaak watch report lists them)."
+
+
+def test_index_without_saved_searches_says_nothing_of_them(runner: CliRunner, watched: tuple[Path, Path]):
+    sources, index_dir = watched
+    indexed = runner.invoke(main, ["index", str(sources), "--index-dir", str(index_dir)])
+    assert indexed.output.splitlines()[-1] == "No problems."
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["watch", "remove", "nope"], 1, "Error: No saved search named 'nope' in '{ix}' (saved: none)."),
+    (["watch", "report", "nope"], 1, "Error: No saved search named 'nope' in '{ix}' (saved: none)."),
+    (["watch", "add", "kapot", "(trein"], 2, "Error: Missing ')' in query."),
+    (["watch", "add", " ", "trein"], 1, "Error: '' cannot name a saved search: use 1 to 100 printable characters."),
+])
+def test_watch_errors_are_one_line_and_non_zero(runner: CliRunner, watched: tuple[Path, Path], args, code, message):
+    _, index_dir = watched
+    result = runner.invoke(main, [*args, "--index-dir", str(index_dir)])
+    assert (result.exit_code, result.output) == (code, message.format(ix=index_dir) + "\n")
+
+
+def test_watch_without_an_index_says_how_to_build_one(runner: CliRunner, tmp_path: Path):
+    result = runner.invoke(main, ["watch", "list", "--index-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: No Vraagbaak index in '{tmp_path / 'none'}'. Build one with: vraagbaak index --index-dir {tmp_path / 'none'}\n"

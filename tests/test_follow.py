@@ -6,14 +6,18 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from indexer import build_index
-from search import QuerySyntaxError, Searcher
+from search import QuerySyntaxError, SavedSearchError, Searcher
 from search.export import COLUMNS, export_lines, export_rows
 from search.timeline import timeline_of
+from search.watch import SavedSearches
+
+from .conftest import FIXTURE_SEEDS
 
 FLEMISH_ID = "vlaams/000_e61c5a0f903231aa"
 
@@ -149,3 +153,115 @@ def test_timeline_counts_undated_matches_apart(tmp_path: Path):
 def test_timeline_rejects_an_unknown_period(searcher: Searcher):
     with pytest.raises(ValueError, match="by must be one of month, quarter, year, not 'week'"):
         timeline_of(searcher, "trein", by="week")  # type: ignore[arg-type]
+
+
+# Saved searches.
+
+@pytest.fixture()
+def sources(tmp_path: Path) -> Path:
+    """A copy of the fixture seeds to change between builds."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, folder)
+    return folder
+
+
+def reindex(sources: Path, index_dir: Path, rebuild: bool = False) -> None:
+    build_index([sources], index_dir, rebuild=rebuild)
+
+
+def new_ids(index_dir: Path, name: str | None = None) -> dict[str, list[str]]:
+    with Searcher(index_dir) as opened:
+        return {report.search.name: [hit.id for hit in report.hits] for report in SavedSearches(index_dir).report(opened, name)}
+
+
+def test_saved_search_reports_exactly_the_added_and_changed_documents(sources: Path, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    reindex(sources, index_dir)
+    with Searcher(index_dir) as opened:
+        _, matching = SavedSearches(index_dir).add(opened, "treinen", "trein")
+    assert matching == 6
+    kamer = sources / "kamer"
+    (kamer / "kamer-2017-999001.txt").write_text(  # added, matching
+        (kamer / "kamer-2017-191846.txt").read_text(encoding="utf-8").replace("nr. 191846", "nr. 999001")
+        .replace("P-trein 8401", "P-trein 8402"), encoding="utf-8")
+    changed = kamer / "kamer-2017-185112.txt"  # changed, still matching
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nEen zin over de trein erbij.\n", encoding="utf-8")
+    (kamer / "kamer-2017-189488.txt").unlink()  # removed
+    other = kamer / "kamer-2017-187703.txt"  # changed, not matching
+    other.write_text(other.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
+    reindex(sources, index_dir)
+    with Searcher(index_dir) as opened:
+        assert SavedSearches(index_dir).new_counts(opened) == {"treinen": 2}
+    assert new_ids(index_dir) == {"treinen": ["kamer/kamer-2017-999001", "kamer/kamer-2017-185112"]}
+    assert new_ids(index_dir) == {"treinen": []}  # reported: no longer new
+
+
+def test_a_rebuild_or_an_unchanged_reindex_makes_nothing_new(sources: Path, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    reindex(sources, index_dir)
+    with Searcher(index_dir) as opened:
+        SavedSearches(index_dir).add(opened, "alles", "", date_from="2017")
+    reindex(sources, index_dir, rebuild=True)
+    (sources / "kamer" / "kamer-2017-184501.txt").touch()
+    reindex(sources, index_dir)
+    assert new_ids(index_dir) == {"alles": []}
+    assert [search.name for search in SavedSearches(index_dir).list()] == ["alles"]
+
+
+def test_a_document_back_unchanged_is_new_only_to_a_search_reported_while_it_was_gone(sources: Path, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    reindex(sources, index_dir)
+    with Searcher(index_dir) as opened:
+        SavedSearches(index_dir).add(opened, "early", "trein")
+        SavedSearches(index_dir).add(opened, "late", "trein")
+    removed = sources / "kamer" / "kamer-2017-189488.txt"
+    text = removed.read_text(encoding="utf-8")
+    removed.unlink()
+    reindex(sources, index_dir)
+    assert new_ids(index_dir, "late") == {"late": []}
+    removed.write_text(text, encoding="utf-8")
+    reindex(sources, index_dir)
+    assert new_ids(index_dir) == {"early": [], "late": ["kamer/kamer-2017-189488"]}
+
+
+def test_saved_searches_are_listed_removed_and_kept_with_their_filters(fixture_index: Path, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    shutil.copytree(fixture_index, index_dir)
+    saved = SavedSearches(index_dir)
+    with Searcher(index_dir) as opened:
+        search, matching = saved.add(opened, "justitie", minister="justitie", answered=True, group=False,
+                                     date_from=dt.date(2017, 1, 1))
+    assert (search.minister, search.answered, search.group, search.date_from, matching) == (
+        "justitie", True, False, "2017-01-01", 5)
+    assert saved.list() == [search]
+    assert saved.remove("justitie") == search
+    assert saved.list() == []
+
+
+@pytest.mark.parametrize("name, message", [
+    ("treinen", "A saved search named 'treinen' exists already in '{ix}'. Remove it first: vraagbaak watch remove 'treinen'"),
+    ("  ", "'' cannot name a saved search: use 1 to 100 printable characters."),
+    ("a\nb", "'a\nb' cannot name a saved search: use 1 to 100 printable characters."),
+])
+def test_a_saved_search_needs_a_free_usable_name(fixture_index: Path, tmp_path: Path, name: str, message: str):
+    index_dir = tmp_path / "ix"
+    shutil.copytree(fixture_index, index_dir)
+    with Searcher(index_dir) as opened:
+        SavedSearches(index_dir).add(opened, "treinen", "trein")
+        with pytest.raises(SavedSearchError) as raised:
+            SavedSearches(index_dir).add(opened, name, "fietsen")
+    assert str(raised.value) == message.format(ix=index_dir)
+
+
+def test_unknown_saved_search_and_malformed_query_change_nothing(fixture_index: Path, tmp_path: Path):
+    index_dir = tmp_path / "ix"
+    shutil.copytree(fixture_index, index_dir)
+    saved = SavedSearches(index_dir)
+    with Searcher(index_dir) as opened:
+        with pytest.raises(QuerySyntaxError):
+            saved.add(opened, "kapot", "(trein")
+        with pytest.raises(SavedSearchError, match=r"^No saved search named 'kapot' in '.*' \(saved: none\)\.$"):
+            saved.report(opened, "kapot")
+    with pytest.raises(SavedSearchError, match="No saved search named 'kapot'"):
+        saved.remove("kapot")
+    assert saved.list() == []
