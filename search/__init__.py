@@ -14,12 +14,14 @@ from indexer.errors import (
 
 from .export import ExportRow, export_lines, export_rows
 from .highlight import Passage
+from .profile import DistinctiveWord, Profile, profile_of
 from .query import parse_query
 from .searcher import Hit, IndexStats, Results, Searcher, document_to_dict
 from .timeline import Timeline, TimelinePeriod, timeline_of
 from .watch import SavedSearch, SavedSearches, WatchReport
 
 __all__ = [
+    "DistinctiveWord",
     "Document",
     "DocumentNotFound",
     "ExportRow",
@@ -30,6 +32,7 @@ __all__ = [
     "IndexProblem",
     "IndexStats",
     "Passage",
+    "Profile",
     "QuerySyntaxError",
     "Results",
     "SavedSearch",
@@ -44,5 +47,6 @@ __all__ = [
     "export_lines",
     "export_rows",
     "parse_query",
+    "profile_of",
     "timeline_of",
 ]

@@ -17,6 +17,7 @@ from .present import (
     describe_search,
     format_document,
     format_new_counts,
+    format_profile,
     format_report,
     format_results,
     format_saved_searches,
@@ -26,6 +27,7 @@ from .present import (
     format_watch_reports,
 )
 from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
+from .profile import TOP_WORDS, profile_of
 from .timeline import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE
 from .timeline import timeline_of
 from .watch import SavedSearches
@@ -275,6 +277,31 @@ def timeline(query: tuple[str, ...], index_dir: str, theme: str | None, minister
         _print_json(found.to_dict())
     else:
         click.echo(format_timeline(found, color=_use_color()))
+
+
+@main.command()
+@index_dir_option
+@click.option("--van", "questioner", metavar="NAME", help="The member who asked (as in search --van).")
+@click.option("--minister", metavar="NAME", help="The minister or office asked (as in search --minister).")
+@click.option("--from", "date_from", metavar="DATE", help="From this date: 2024, 2024-04 or 2024-04-26.")
+@click.option("--to", "date_to", metavar="DATE", help="Up to this date (whole years and months included).")
+@click.option("--no-group", "no_group", is_flag=True, help="Count each copy of a question sent to several ministers.")
+@click.option("--words", default=TOP_WORDS, show_default=True, type=click.IntRange(min=0),
+              help="How many distinctive words to show.")
+@json_option
+def profile(index_dir: str, questioner: str | None, minister: str | None, date_from: str | None,
+            date_to: str | None, no_group: bool, words: int, as_json: bool) -> None:
+    """What a member asks about (--van) or a minister is asked (--minister): themes, years, people, and
+    the words that set their questions apart from all others."""
+    if not (questioner or minister):
+        raise click.UsageError("Give --van NAME or --minister NAME (or both).")
+    with _open(index_dir) as searcher:
+        found = profile_of(searcher, questioner=questioner, minister=minister, date_from=date_from,
+                           date_to=date_to, group=not no_group, words=words)
+    if as_json:
+        _print_json(found.to_dict())
+    else:
+        click.echo(format_profile(found))
 
 
 @main.group(cls=_Group)

@@ -13,6 +13,7 @@ from .searcher import Hit, IndexStats, Results
 if TYPE_CHECKING:
     from indexer.build import BuildReport
 
+    from .profile import Profile
     from .timeline import Timeline
     from .watch import SavedSearch, WatchReport
 
@@ -85,6 +86,25 @@ def format_timeline(timeline: Timeline, color: bool = False, width: int = 40) ->
                 lines.append(f"{indent}{heading} " + ", ".join(f"{name} ({n:,})" for name, n in people.items()))
     if timeline.undated:
         lines += ["", f"{timeline.undated:,} without a date."]
+    return "\n".join(lines)
+
+
+def format_profile(profile: Profile, top: int = 8) -> str:
+    """A profile: who, how many questions (answered), then the counts per theme, year, minister and
+    questioner, and the distinctive words with their shares here and elsewhere."""
+    who = " ".join(part for part in (profile.questioner and f"by {profile.questioner!r}",
+                                     profile.minister and f"to {profile.minister!r}") if part)
+    if not profile.total:
+        return f"No questions {who}."
+    noun = "question" if profile.total == 1 else "questions"
+    lines = [f"{profile.total:,} {noun} {who} ({profile.answered:,} answered)", ""]
+    facets = {"themes": profile.themes, "years": profile.years, "ministers": profile.ministers,
+              "questioners": profile.questioners}
+    lines += format_facets(facets, top)
+    if profile.words:
+        lines += ["", "distinctive words (share of these documents / of all others):"]
+        width = max(len(word.word) for word in profile.words)
+        lines += [f"  {word.word:<{width}}  {word.share:>4.0%} / {word.others_share:.1%}" for word in profile.words]
     return "\n".join(lines)
 
 

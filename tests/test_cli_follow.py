@@ -214,3 +214,48 @@ def test_watch_without_an_index_says_how_to_build_one(runner: CliRunner, tmp_pat
     result = runner.invoke(main, ["watch", "list", "--index-dir", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert result.output == f"Error: No Vraagbaak index in '{tmp_path / 'none'}'. Build one with: vraagbaak index --index-dir {tmp_path / 'none'}\n"
+
+
+def test_profile_of_a_member_prints_counts_and_distinctive_words(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["profile", "--van", "nele lijnen", "--words", "3", "--index-dir", str(fixture_index)])
+    assert result.exit_code == 0
+    assert result.output == """\
+2 questions by 'nele lijnen' (2 answered)
+
+themes: Strafrecht (1)
+years: 2017 (2)
+ministers: Minister van Justitie (2), Vice-eersteminister en minister van Veiligheid en Binnenlandse Zaken, belast \
+met de Regie der Gebouwen (2), Staatssecretaris voor Armoedebestrijding, Gelijke Kansen, Personen met Een Beperking, \
+en Wetenschapsbeleid, belast met Grote Steden, Toegevoegd aan de minister van Financien (1)
+questioners: Nele Lijnen (2)
+
+distinctive words (share of these documents / of all others):
+  dossiers  100% / 0.0%
+  geweld    100% / 0.0%
+  meedelen  100% / 0.0%
+"""
+
+
+def test_profile_json_of_a_minister(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["profile", "--minister", "justitie", "--json", "--index-dir", str(fixture_index)])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert (data["questioner"], data["minister"], data["total"], data["answered"], data["documents"]) == (
+        None, "justitie", 5, 5, 5)
+    assert data["ministers"] == {"Minister van Justitie": 5}
+    assert data["words"][:2] == [
+        {"word": "afgelopen", "term": "afgelop", "documents": 2, "share": 0.4, "others_share": 0.0,
+         "score": data["words"][0]["score"]},
+        {"word": "gevangenissen", "term": "gevangenis", "documents": 2, "share": 0.4, "others_share": 0.0,
+         "score": data["words"][1]["score"]}]
+
+
+def test_profile_of_nobody_says_so(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["profile", "--van", "xylofoonbouwer", "--index-dir", str(fixture_index)])
+    assert (result.exit_code, result.output) == (0, "No questions by 'xylofoonbouwer'.\n")
+
+
+def test_profile_needs_van_or_minister(runner: CliRunner, fixture_index: Path):
+    result = runner.invoke(main, ["profile", "--index-dir", str(fixture_index)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == "Error: Give --van NAME or --minister NAME (or both)."

@@ -6,20 +6,30 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from indexer import build_index
+from indexer.parse import discover, read_source
 from search import QuerySyntaxError, SavedSearchError, Searcher
 from search.export import COLUMNS, export_lines, export_rows
+from search.profile import profile_of
 from search.timeline import timeline_of
 from search.watch import SavedSearches
 
-from .conftest import FIXTURE_SEEDS
+from .conftest import FIXTURE_SEEDS, FIXTURES
 
 FLEMISH_ID = "vlaams/000_e61c5a0f903231aa"
+
+
+@pytest.fixture(scope="module")
+def documents() -> list:
+    """Every document of the fixture index, as parsed."""
+    files, _ = discover([FIXTURE_SEEDS, FIXTURES / "records.jsonl"])
+    return [doc for f in files for doc in read_source(f)[0]]
 
 
 def every_page(searcher: Searcher, query: str, **options) -> list[str]:
@@ -265,3 +275,44 @@ def test_unknown_saved_search_and_malformed_query_change_nothing(fixture_index: 
     with pytest.raises(SavedSearchError, match="No saved search named 'kapot'"):
         saved.remove("kapot")
     assert saved.list() == []
+
+
+# Profiles.
+
+@pytest.mark.parametrize("options", [{"minister": "justitie"}, {"questioner": "nele lijnen", "group": False},
+                                     {"minister": "mobiliteit", "date_from": "2017-01", "date_to": "2017-03"}])
+def test_profile_counts_as_the_search_facets_do(searcher: Searcher, options: dict):
+    found = profile_of(searcher, **options)
+    search_options = {"group": True, **options}
+    results = searcher.search("", facets=True, **search_options)
+    assert found.total == results.total > 0
+    assert found.answered == searcher.search("", answered=True, **search_options).total
+    assert (found.themes, found.years, found.ministers, found.questioners) == (
+        results.facets["theme"], results.facets["year"], results.facets["minister"], results.facets["questioner"])
+    assert found.documents == searcher.search("", **{**search_options, "group": False}).total
+
+
+def test_profile_words_are_over_represented_counted_per_document(searcher: Searcher, documents: list):
+    found = profile_of(searcher, minister="justitie")
+    mine = {hit.id for hit in searcher.search("", minister="justitie", group=False, limit=100).hits}
+    assert len(mine) == found.documents == 5
+    words = {word.word: word for word in found.words}
+    assert [word.score for word in found.words] == sorted((word.score for word in found.words), reverse=True)
+    assert all(word.share > word.others_share and word.documents >= 2 for word in found.words)
+
+    def having(doc_ids: set[str], form: str) -> int:
+        return sum(1 for doc in documents if doc.id in doc_ids and form in re.findall(r"\w+", doc.question.lower()))
+
+    others = {doc.id for doc in documents} - mine
+    prisons = words["gevangenissen"]
+    assert prisons.term == "gevangenis"
+    assert (prisons.documents, prisons.share) == (having(mine, "gevangenissen"), having(mine, "gevangenissen") / 5)
+    assert prisons.others_share == having(others, "gevangenissen") / len(others) == 0
+
+
+def test_profile_needs_a_person(searcher: Searcher):
+    with pytest.raises(ValueError, match="a profile needs a questioner or a minister"):
+        profile_of(searcher)
+    assert profile_of(searcher, questioner="xylofoonbouwer").to_dict() == {
+        "questioner": "xylofoonbouwer", "minister": None, "total": 0, "answered": 0, "documents": 0, "themes": {},
+        "years": {}, "ministers": {}, "questioners": {}, "words": []}
