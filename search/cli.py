@@ -26,10 +26,9 @@ from .present import (
     format_timeline,
     format_watch_reports,
 )
-from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
 from .profile import TOP_WORDS, profile_of
-from .timeline import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE
-from .timeline import timeline_of
+from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
+from .timeline import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE, timeline_of
 from .watch import SavedSearches
 
 EXIT_PROBLEMS = 3
@@ -128,7 +127,7 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
         )
     click.echo(format_report(report))
     saved = SavedSearches(index_dir)
-    if saved.list():
+    if saved.searches():
         with _open(index_dir) as searcher:
             click.echo(format_new_counts(saved.new_counts(searcher)))
     if report.skipped:
@@ -336,7 +335,7 @@ def watch_add(name: str, query: tuple[str, ...], index_dir: str, theme: str | No
 @json_option
 def watch_list(index_dir: str, as_json: bool) -> None:
     """List the saved searches: name, query, filters, last report."""
-    searches = SavedSearches(index_dir).list()
+    searches = SavedSearches(index_dir).searches()
     if as_json:
         _print_json([search.to_dict() for search in searches])
     else:

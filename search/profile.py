@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
 
-from indexer.analysis import EXACT_PREFIX, STOP_WORDS, WORD_RUN_RE, stem
+from indexer.analysis import EXACT_PREFIX, STOP_WORDS, stem
 from indexer.textdata import fold
 
 from .query import Filters
@@ -36,6 +37,9 @@ MIN_SHARE = 0.02
 """A word must occur in at least MIN_DOCUMENTS and this share of the profile's documents to be
 distinctive: rarer words say little about hundreds of questions, and each costs a look-up."""
 MIN_LETTERS = 3
+WORD_RE = re.compile(r"[^\W\d_]+")
+"""A word: a run of letters. Cut at every other character, as the index also finds the parts of
+"Nederlands-Vlaamse" and of sentences glued together ("verstoord.Pas")."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ def _distinctive(searcher: Searcher, scorer: QueryScorer, matches: set[int], top
     terms: dict[str, str | None] = {}  # word as written → its stem, None when it is no word to count
     for docnum in sorted(matches):  # in index order: the stored fields are read front to back
         found = set()
-        for word in set(WORD_RUN_RE.findall(searcher._searcher.stored_fields(docnum).get("question", ""))):
+        for word in set(WORD_RE.findall(searcher._searcher.stored_fields(docnum).get("question", ""))):
             if word not in terms:
                 terms[word] = _term(word)
             term = terms[word]
@@ -153,10 +157,10 @@ def _distinctive(searcher: Searcher, scorer: QueryScorer, matches: set[int], top
 
 
 def _term(word: str) -> str | None:
-    """The stem a word counts as, or None: words only (no numbers or codes), whole (a compound's
-    parts would repeat it), no stop words."""
+    """The stem a word counts as, or None for a stop word or a short one. Whole words: a compound's
+    parts would repeat it."""
     lower = word.lower()
-    if len(lower) < MIN_LETTERS or not lower.isalpha() or lower in STOP_WORDS:
+    if len(lower) < MIN_LETTERS or lower in STOP_WORDS:
         return None
     return stem(fold(lower))
 

@@ -98,9 +98,12 @@ def timeline_of(
     if not dated:
         return Timeline(query, by or "month", total, undated, ())
     first, last = min(months[d] for d in dated), max(months[d] for d in dated)
-    if by is None:
-        by = next((p for p in PERIODS if last // MONTHS_PER[p] - first // MONTHS_PER[p] < MAX_AUTO_PERIODS), "year")
-    size = MONTHS_PER[by]
+    chosen: Period = "year"
+    if by is not None:
+        chosen = by
+    else:
+        chosen = next((p for p in PERIODS if last // MONTHS_PER[p] - first // MONTHS_PER[p] < MAX_AUTO_PERIODS), "year")
+    size = MONTHS_PER[chosen]
     counts = Counter(period for period, _ in {(months[d] // size, units[d]) for d in dated})
     asked: dict[int, Counter[str]] = {}
     addressed: dict[int, Counter[str]] = {}
@@ -113,11 +116,11 @@ def timeline_of(
     for period in range(first // size, last // size + 1):
         start_month = period * size
         periods.append(TimelinePeriod(
-            label=_label(start_month, by), start=_first_day(start_month),
+            label=_label(start_month, chosen), start=_first_day(start_month),
             end=_first_day(start_month + size) - dt.timedelta(days=1), count=counts[period],
             questioners=_top(asked.get(period), top), ministers=_top(addressed.get(period), top),
         ))
-    return Timeline(query, by, total, undated, tuple(periods))
+    return Timeline(query, chosen, total, undated, tuple(periods))
 
 
 def _months(searcher: Searcher) -> list[int]:

@@ -85,7 +85,7 @@ class SavedSearches:
     def __init__(self, index_dir: str | os.PathLike[str]) -> None:
         self.index_dir = Path(index_dir)
 
-    def list(self) -> list[SavedSearch]:
+    def searches(self) -> list[SavedSearch]:
         """Every saved search, by name."""
         self._require_index()
         state = self._read()

@@ -215,7 +215,7 @@ def test_a_rebuild_or_an_unchanged_reindex_makes_nothing_new(sources: Path, tmp_
     (sources / "kamer" / "kamer-2017-184501.txt").touch()
     reindex(sources, index_dir)
     assert new_ids(index_dir) == {"alles": []}
-    assert [search.name for search in SavedSearches(index_dir).list()] == ["alles"]
+    assert [search.name for search in SavedSearches(index_dir).searches()] == ["alles"]
 
 
 def test_a_document_back_unchanged_is_new_only_to_a_search_reported_while_it_was_gone(sources: Path, tmp_path: Path):
@@ -243,9 +243,9 @@ def test_saved_searches_are_listed_removed_and_kept_with_their_filters(fixture_i
                                      date_from=dt.date(2017, 1, 1))
     assert (search.minister, search.answered, search.group, search.date_from, matching) == (
         "justitie", True, False, "2017-01-01", 5)
-    assert saved.list() == [search]
+    assert saved.searches() == [search]
     assert saved.remove("justitie") == search
-    assert saved.list() == []
+    assert saved.searches() == []
 
 
 @pytest.mark.parametrize("name, message", [
@@ -274,7 +274,7 @@ def test_unknown_saved_search_and_malformed_query_change_nothing(fixture_index: 
             saved.report(opened, "kapot")
     with pytest.raises(SavedSearchError, match="No saved search named 'kapot'"):
         saved.remove("kapot")
-    assert saved.list() == []
+    assert saved.searches() == []
 
 
 # Profiles.
