@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import click
 
-from indexer.errors import QuerySyntaxError, VraagbaakError
+from indexer.errors import QuerySyntaxError, SavedSearchError, VraagbaakError
 from indexer.store import DEFAULT_INDEX_DIR
 
 from .export import EXPORT_FORMATS, export_lines, export_rows
@@ -126,10 +126,14 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
             progress=progress if show_bar else None,
         )
     click.echo(format_report(report))
-    saved = SavedSearches(index_dir)
-    if saved.searches():
-        with _open(index_dir) as searcher:
-            click.echo(format_new_counts(saved.new_counts(searcher)))
+    try:
+        saved = SavedSearches(index_dir)
+        if saved.searches():
+            with _open(index_dir) as searcher:
+                click.echo(format_new_counts(saved.new_counts(searcher)))
+    except SavedSearchError as err:
+        # The index is built: a problem with the saved searches must not make the build look failed.
+        click.echo(f"Saved searches not checked: {err}", err=True)
     if report.skipped:
         sys.exit(EXIT_PROBLEMS)
 

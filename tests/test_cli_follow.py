@@ -259,3 +259,13 @@ def test_profile_needs_van_or_minister(runner: CliRunner, fixture_index: Path):
     result = runner.invoke(main, ["profile", "--index-dir", str(fixture_index)])
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == "Error: Give --van NAME or --minister NAME (or both)."
+
+
+def test_index_with_damaged_saved_searches_still_succeeds_and_says_so(runner: CliRunner, watched: tuple[Path, Path]):
+    sources, index_dir = watched
+    (index_dir / "saved_searches.json").write_text("{kapot", encoding="utf-8")
+    indexed = runner.invoke(main, ["index", str(sources), "--index-dir", str(index_dir)])
+    assert indexed.exit_code == 0
+    assert indexed.stdout.splitlines()[-1] == "No problems."
+    assert indexed.stderr.startswith(f"Saved searches not checked: The saved searches in '{index_dir / 'saved_searches.json'}'"
+                                     " are damaged (")
