@@ -21,6 +21,7 @@ _PUBLIC = {
     "IndexProblem": "errors",
     "Problem": "parse",
     "QuerySyntaxError": "errors",
+    "SavedSearchError": "errors",
     "VraagbaakError": "errors",
     "analysis_version": "analysis",
     "build_index": "build",
@@ -44,6 +45,7 @@ __all__ = [
     "IndexProblem",
     "Problem",
     "QuerySyntaxError",
+    "SavedSearchError",
     "VraagbaakError",
     "analysis_version",
     "build_index",
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
         IndexOutdated,
         IndexProblem,
         QuerySyntaxError,
+        SavedSearchError,
         VraagbaakError,
     )
     from .parse import Problem, parse_record, parse_seed

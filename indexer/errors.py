@@ -7,7 +7,8 @@
     │   ├── IndexOutdated       the index was built by another analysis chain or schema
     │   └── IndexLocked         another process is writing the index
     ├── QuerySyntaxError        the query cannot be parsed
-    └── DocumentNotFound        no document with the given id
+    ├── DocumentNotFound        no document with the given id
+    └── SavedSearchError        no saved search by that name, or the name is taken or unusable
 
 Messages are sentences a user can act on: they name the file, query or directory and the fix.
 
@@ -63,3 +64,7 @@ class DocumentNotFound(VraagbaakError):
 class WorkerFailed(RuntimeError):
     """The second indexing process of a parallel build failed or stopped (`build_index` reports it
     as an IndexProblem)."""
+
+
+class SavedSearchError(VraagbaakError):
+    """A saved search is unknown, its name already taken or unusable, or the file keeping them unreadable."""

@@ -4,6 +4,7 @@
       CURRENT              name of the live generation (replaced atomically)
       gen-<time>-<pid>-<n>/  a complete Whoosh index + manifest.json
       .lock                held (flock) by the one process writing
+      saved_searches.json  kept by search/watch.py beside the generations: builds never touch it
 
 A full build writes a new generation beside the live one and swaps CURRENT only when it is
 complete, so a crash or a kill at any point leaves the previous index as it was.

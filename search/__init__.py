@@ -8,16 +8,23 @@ from indexer.errors import (
     IndexOutdated,
     IndexProblem,
     QuerySyntaxError,
+    SavedSearchError,
     VraagbaakError,
 )
 
+from .export import ExportRow, export_lines, export_rows
 from .highlight import Passage
+from .profile import DistinctiveWord, Profile, profile_of
 from .query import parse_query
 from .searcher import Hit, IndexStats, Results, Searcher, document_to_dict
+from .timeline import Timeline, TimelinePeriod, timeline_of
+from .watch import SavedSearch, SavedSearches, WatchReport
 
 __all__ = [
+    "DistinctiveWord",
     "Document",
     "DocumentNotFound",
+    "ExportRow",
     "Hit",
     "IndexLocked",
     "IndexNotFound",
@@ -25,10 +32,21 @@ __all__ = [
     "IndexProblem",
     "IndexStats",
     "Passage",
+    "Profile",
     "QuerySyntaxError",
     "Results",
+    "SavedSearch",
+    "SavedSearchError",
+    "SavedSearches",
     "Searcher",
+    "Timeline",
+    "TimelinePeriod",
     "VraagbaakError",
+    "WatchReport",
     "document_to_dict",
+    "export_lines",
+    "export_rows",
     "parse_query",
+    "profile_of",
+    "timeline_of",
 ]

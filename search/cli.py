@@ -11,11 +11,27 @@ from typing import Any, Callable
 
 import click
 
-from indexer.errors import QuerySyntaxError, VraagbaakError
+from indexer.errors import QuerySyntaxError, SavedSearchError, VraagbaakError
 from indexer.store import DEFAULT_INDEX_DIR
 
-from .present import format_document, format_report, format_results, format_similar, format_stats
+from .export import EXPORT_FORMATS, export_lines, export_rows
+from .present import (
+    describe_search,
+    format_document,
+    format_new_counts,
+    format_profile,
+    format_report,
+    format_results,
+    format_saved_searches,
+    format_similar,
+    format_stats,
+    format_timeline,
+    format_watch_reports,
+)
+from .profile import TOP_WORDS, profile_of
 from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
+from .timeline import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE, timeline_of
+from .watch import SavedSearches
 
 EXIT_PROBLEMS = 3
 """`vraagbaak index` finished, but skipped files or records the previous build did not report."""
@@ -47,6 +63,21 @@ def index_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(command)
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters of `vraagbaak search`, for the commands that take a query like it."""
+    for option in reversed((
+        click.option("--thema", "theme", metavar="THEME", help="Only this theme (like thema:THEME)."),
+        click.option("--minister", metavar="NAME", help="Only questions to this minister or office (like minister:NAME)."),
+        click.option("--van", "questioner", metavar="NAME", help="Only questions by this member (like van:NAME)."),
+        click.option("--from", "date_from", metavar="DATE", help="From this date: 2024, 2024-04 or 2024-04-26."),
+        click.option("--to", "date_to", metavar="DATE", help="Up to this date (whole years and months included)."),
+        click.option("--answered/--unanswered", default=None, help="Only answered, or only unanswered, questions."),
+        click.option("--no-group", "no_group", is_flag=True, help="Count each copy of a question sent to several ministers."),
+    )):
+        command = option(command)
+    return command
 
 
 def _use_color() -> bool:
@@ -108,6 +139,14 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
             progress=progress if sys.stderr.isatty() else None, waiting=waiting,
         )
     click.echo(format_report(report))
+    try:
+        saved = SavedSearches(index_dir)
+        if saved.searches():
+            with _open(index_dir) as searcher:
+                click.echo(format_new_counts(saved.new_counts(searcher)))
+    except SavedSearchError as err:
+        # The index is built: a problem with the saved searches must not make the build look failed.
+        click.echo(f"Saved searches not checked: {err}", err=True)
     if report.new_skipped:
         sys.exit(EXIT_PROBLEMS)
 
@@ -130,9 +169,13 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
 @click.option("--strict", is_flag=True,
               help="Unmatched brackets and quotes, and wildcards, are errors (by default read as plain text).")
 @json_option
-def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: str, theme: str | None,
-           minister: str | None, questioner: str | None, date_from: str | None, date_to: str | None,
-           answered: bool | None, facets: bool, no_group: bool, strict: bool, as_json: bool) -> None:
+@click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS),
+              help="Export every match (all pages, not --limit/--page) as CSV, Markdown or JSON Lines.")
+@click.pass_context
+def search(ctx: click.Context, query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: str,
+           theme: str | None, minister: str | None, questioner: str | None, date_from: str | None,
+           date_to: str | None, answered: bool | None, facets: bool, no_group: bool, strict: bool, as_json: bool,
+           export_format: str | None) -> None:
     """Search the index. QUERY is one or more words; see the README for the full syntax:
 
     \b
@@ -144,6 +187,17 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
 
     Without QUERY, the filter options list the matching questions, newest first.
     """
+    if export_format:
+        _refuse_with_export(ctx, ("limit", "page", "facets", "as_json"))
+        with _open(index_dir) as searcher:
+            rows = export_rows(
+                searcher, " ".join(query), sort=sort, group=not no_group, theme=theme,  # type: ignore[arg-type]
+                minister=minister, questioner=questioner, date_from=date_from, date_to=date_to, answered=answered,
+                strict=strict,
+            )
+            for line in export_lines(rows, export_format):  # type: ignore[arg-type]
+                click.echo(line, nl=False)
+        return
     with _open(index_dir) as searcher:
         results = searcher.search(
             " ".join(query), limit=limit, page=page, sort=sort, facets=facets, group=not no_group,  # type: ignore[arg-type]
@@ -154,6 +208,14 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
         _print_json(results.to_dict())
     else:
         click.echo(format_results(results, color=_use_color()))
+
+
+def _refuse_with_export(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """An export holds every match in its own format: options about pages and JSON make no sense with it."""
+    for name in names:
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            option = next(p for p in ctx.command.params if p.name == name).opts[0]
+            raise click.UsageError(f"{option} cannot be combined with --format (an export holds every match).")
 
 
 @main.command()
@@ -196,6 +258,120 @@ def stats(index_dir: str, as_json: bool) -> None:
         _print_json(index_stats.to_dict())
     else:
         click.echo(format_stats(index_stats))
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@index_dir_option
+@filter_options
+@click.option("--by", type=click.Choice(PERIODS), help="Bars per month, quarter or year (default: the finest that "
+              f"draws the matches in at most {MAX_AUTO_PERIODS} bars).")
+@click.option("--top", default=TOP_PEOPLE, show_default=True, type=click.IntRange(min=0),
+              help="Questioners and ministers named per period.")
+@json_option
+def timeline(query: tuple[str, ...], index_dir: str, theme: str | None, minister: str | None,
+             questioner: str | None, date_from: str | None, date_to: str | None, answered: bool | None,
+             no_group: bool, by: str | None, top: int, as_json: bool) -> None:
+    """How often QUERY was asked, per period, by whom and to whom: a bar chart (QUERY and filters as in search)."""
+    with _open(index_dir) as searcher:
+        found = timeline_of(
+            searcher, " ".join(query), by=by, group=not no_group, top=top, theme=theme,  # type: ignore[arg-type]
+            minister=minister, questioner=questioner, date_from=date_from, date_to=date_to, answered=answered,
+        )
+    if as_json:
+        _print_json(found.to_dict())
+    else:
+        click.echo(format_timeline(found, color=_use_color()))
+
+
+@main.command()
+@index_dir_option
+@click.option("--van", "questioner", metavar="NAME", help="The member who asked (as in search --van).")
+@click.option("--minister", metavar="NAME", help="The minister or office asked (as in search --minister).")
+@click.option("--from", "date_from", metavar="DATE", help="From this date: 2024, 2024-04 or 2024-04-26.")
+@click.option("--to", "date_to", metavar="DATE", help="Up to this date (whole years and months included).")
+@click.option("--no-group", "no_group", is_flag=True, help="Count each copy of a question sent to several ministers.")
+@click.option("--words", default=TOP_WORDS, show_default=True, type=click.IntRange(min=0),
+              help="How many distinctive words to show.")
+@json_option
+def profile(index_dir: str, questioner: str | None, minister: str | None, date_from: str | None,
+            date_to: str | None, no_group: bool, words: int, as_json: bool) -> None:
+    """What a member asks about (--van) or a minister is asked (--minister): themes, years, people, and
+    the words that set their questions apart from all others."""
+    if not (questioner or minister):
+        raise click.UsageError("Give --van NAME or --minister NAME (or both).")
+    with _open(index_dir) as searcher:
+        found = profile_of(searcher, questioner=questioner, minister=minister, date_from=date_from,
+                           date_to=date_to, group=not no_group, words=words)
+    if as_json:
+        _print_json(found.to_dict())
+    else:
+        click.echo(format_profile(found))
+
+
+@main.group(cls=_Group)
+def watch() -> None:
+    """Saved searches: save a query, then list what was added or changed since its last report.
+
+    They are kept beside the index (in --index-dir) and survive rebuilds; `vraagbaak index` ends
+    by saying how many new documents each one has.
+    """
+
+
+@watch.command("add")
+@click.argument("name")
+@click.argument("query", nargs=-1)
+@index_dir_option
+@filter_options
+def watch_add(name: str, query: tuple[str, ...], index_dir: str, theme: str | None, minister: str | None,
+              questioner: str | None, date_from: str | None, date_to: str | None, answered: bool | None,
+              no_group: bool) -> None:
+    """Save QUERY (and the filters, as in search) as NAME; what is indexed from now on is new for it."""
+    with _open(index_dir) as searcher:
+        saved, matching = SavedSearches(index_dir).add(
+            searcher, name, " ".join(query), group=not no_group, theme=theme, minister=minister,
+            questioner=questioner, date_from=date_from, date_to=date_to, answered=answered,
+        )
+    click.echo(f"Saved {saved.name!r}: {describe_search(saved)} ({matching:,} matching now). "
+               f"vraagbaak watch report {saved.name!r} lists what is added or changed from now on.")
+
+
+@watch.command("list")
+@index_dir_option
+@json_option
+def watch_list(index_dir: str, as_json: bool) -> None:
+    """List the saved searches: name, query, filters, last report."""
+    searches = SavedSearches(index_dir).searches()
+    if as_json:
+        _print_json([search.to_dict() for search in searches])
+    else:
+        click.echo(format_saved_searches(searches))
+
+
+@watch.command("remove")
+@click.argument("name")
+@index_dir_option
+def watch_remove(name: str, index_dir: str) -> None:
+    """Forget the saved search NAME."""
+    removed = SavedSearches(index_dir).remove(name)
+    click.echo(f"Removed {removed.name!r}.")
+
+
+@watch.command("report")
+@click.argument("name", required=False)
+@index_dir_option
+@json_option
+def watch_report(name: str | None, index_dir: str, as_json: bool) -> None:
+    """The documents matching saved search NAME (or each) added or changed since its last report, newest first.
+
+    A report is remembered: the next one lists only what came after it.
+    """
+    with _open(index_dir) as searcher:
+        reports = SavedSearches(index_dir).report(searcher, name)
+    if as_json:
+        _print_json([report.to_dict() for report in reports])
+    else:
+        click.echo(format_watch_reports(reports, color=_use_color()))
 
 
 @main.command()

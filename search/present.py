@@ -14,6 +14,10 @@ from .searcher import Hit, IndexStats, Results
 if TYPE_CHECKING:
     from indexer.build import BuildReport
 
+    from .profile import Profile
+    from .timeline import Timeline
+    from .watch import SavedSearch, WatchReport
+
 Style = Callable[[str], str]
 
 
@@ -70,6 +74,96 @@ def format_facets(facets: dict[str, dict[str, int]], top: int = 8) -> list[str]:
         more = f", … {len(counts) - top} more" if len(counts) > top else ""
         lines.append(f"{name}: {shown or '-'}{more}")
     return lines
+
+
+def format_timeline(timeline: Timeline, color: bool = False, width: int = 40) -> str:
+    """A timeline as a bar chart, a line per period, each followed by who asked and who was asked
+    most. Bars are blocks on a terminal (`color`), "#" in plain text."""
+    noun = "result" if timeline.total == 1 else "results"
+    what = f"{timeline.total:,} {noun}" + (f" for {timeline.query!r}" if timeline.query.strip() else "")
+    if not timeline.periods:
+        undated = f" ({timeline.undated:,} without a date)" if timeline.undated else ""
+        return f"{what}{undated}: nothing to draw."
+    span = f"{timeline.periods[0].label} to {timeline.periods[-1].label}"
+    lines = [f"{what} by {timeline.by} ({span})", ""]
+    highest = max(period.count for period in timeline.periods) or 1
+    label_width = max(len(period.label) for period in timeline.periods)
+    digits = len(f"{highest:,}")
+    for period in timeline.periods:
+        length = round(width * period.count / highest) or (1 if period.count else 0)
+        bar = bold_yellow("█" * length) if color else "#" * length
+        lines.append(f"{period.label:<{label_width}}  {period.count:>{digits},}  {bar}".rstrip())
+        indent = " " * (label_width + digits + 4)
+        for heading, people in (("asked by", period.questioners), ("asked to", period.ministers)):
+            if people:
+                lines.append(f"{indent}{heading} " + ", ".join(f"{name} ({n:,})" for name, n in people.items()))
+    if timeline.undated:
+        lines += ["", f"{timeline.undated:,} without a date."]
+    return "\n".join(lines)
+
+
+def format_profile(profile: Profile, top: int = 8) -> str:
+    """A profile: who, how many questions (answered), then the counts per theme, year, minister and
+    questioner, and the distinctive words with their shares here and elsewhere."""
+    who = " ".join(part for part in (profile.questioner and f"by {profile.questioner!r}",
+                                     profile.minister and f"to {profile.minister!r}") if part)
+    if not profile.total:
+        return f"No questions {who}."
+    noun = "question" if profile.total == 1 else "questions"
+    lines = [f"{profile.total:,} {noun} {who} ({profile.answered:,} answered)", ""]
+    facets = {"themes": profile.themes, "years": profile.years, "ministers": profile.ministers,
+              "questioners": profile.questioners}
+    lines += format_facets(facets, top)
+    if profile.words:
+        lines += ["", "distinctive words (share of these documents / of all others):"]
+        width = max(len(word.word) for word in profile.words)
+        lines += [f"  {word.word:<{width}}  {word.share:>4.0%} / {word.others_share:.1%}" for word in profile.words]
+    return "\n".join(lines)
+
+
+def describe_search(search: SavedSearch) -> str:
+    """A saved search as one line: its query and its filters, in the command's option names."""
+    options = [("--thema", search.theme), ("--minister", search.minister), ("--van", search.questioner),
+               ("--from", search.date_from), ("--to", search.date_to)]
+    parts = [repr(search.query)] if search.query.strip() else []
+    parts += [f"{option} {value!r}" for option, value in options if value]
+    if search.answered is not None:
+        parts.append("--answered" if search.answered else "--unanswered")
+    if not search.group:
+        parts.append("--no-group")
+    return " ".join(parts)
+
+
+def format_saved_searches(searches: list[SavedSearch]) -> str:
+    """Each saved search on a line: name, query and filters, when it was last reported."""
+    if not searches:
+        return "No saved searches."
+    width = max(len(search.name) for search in searches)
+    return "\n".join(f"{search.name:<{width}}  {describe_search(search)}  (last report: {search.reported or 'never'})"
+                     for search in searches)
+
+
+def format_watch_reports(reports: list[WatchReport], color: bool = False) -> str:
+    """What is new for each saved search: a heading with the count, then the new hits, newest first."""
+    if not reports:
+        return "No saved searches."
+    strong = bold if color else _plain
+    mark = bold_yellow if color else _plain
+    blocks = []
+    for report in reports:
+        since = report.search.reported or f"it was saved ({report.search.added})"
+        lines = [f"{report.search.name}: {report.total:,} new since {since} — {describe_search(report.search)}"]
+        for rank, hit in enumerate(report.hits, start=1):
+            lines.append("")
+            lines.extend(format_hit(hit, rank, strong, mark))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def format_new_counts(counts: dict[str, int]) -> str:
+    """One line: how many new documents each saved search has (after an index build)."""
+    shown = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+    return f"New for saved searches: {shown} (vraagbaak watch report lists them)."
 
 
 def format_similar(results: Results, color: bool = False) -> str:

@@ -74,7 +74,9 @@ class _SegmentScorer:
     def __init__(self, top: Any, leaf: Any, weighting: BM25F, norms: dict[str, tuple[bytes, list[float]]]) -> None:
         self.top, self.leaf, self.weighting = top, leaf, weighting
         self.reader = leaf.reader()
-        self.docs_memo: dict[int, Collection[int]] = {}
+        # By the query object's id, with the object kept: a query freed and another made at its
+        # address must not find the first one's documents.
+        self.docs_memo: dict[int, tuple[wq.Query, Collection[int]]] = {}
         self.postings_memo: dict[tuple[str, Any], Postings] = {}
         self.norms = norms
         self._live: set[int] | None = None
@@ -108,10 +110,10 @@ class _SegmentScorer:
             return None
 
     def docs(self, query: wq.Query) -> Collection[int]:
-        key = id(query)
-        if key not in self.docs_memo:
-            self.docs_memo[key] = self._docs(query)
-        return self.docs_memo[key]
+        found = self.docs_memo.get(id(query))
+        if found is None or found[0] is not query:
+            found = self.docs_memo[id(query)] = (query, self._docs(query))
+        return found[1]
 
     def _docs(self, query: wq.Query) -> Collection[int]:
         kind = type(query)  # exact types: a subclass may match differently (Ordered is an And)

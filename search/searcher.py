@@ -246,25 +246,14 @@ class Searcher:
             raise ValueError(f"page must be 1 or more, not {page}")
         if sort not in SORT_ORDERS:
             raise ValueError(f"sort must be one of {', '.join(SORT_ORDERS)}, not {sort!r}")
-        filters = Filters(theme, minister, questioner, date_from, date_to, answered).queries(self._is_facet_value)
-        if query.strip() or not filters:
-            parsed = parse_query(query, self.field_weights, strict=strict)
-        else:
-            parsed = ParsedQuery(wq.Every(), scored=False)
-        whoosh_query = wq.And([parsed.query] + [wq.ConstantScoreQuery(f, 0.0) for f in filters]) if filters else parsed.query
+        parsed, scorer, matches = self._matching(query, Filters(theme, minister, questioner, date_from, date_to, answered), strict)
         if sort == "relevance" and not parsed.scored:
             sort = "-date"  # nothing to rank by: the newest questions first
         offset = (page - 1) * limit
-        scorer = QueryScorer(self._searcher, whoosh_query, self._weighting, self._cached("norms", dict))
         # One path whatever the options: the matches as a set, then the page from it (by score or
         # by date) and the facet counts from the same set, so options never change hits or scores.
-        matches = scorer.docs()
         total = self._distinct_questions(matches) if group else len(matches)
-        copies = len(matches) / max(total, 1)  # documents per question: how many to rank for a page
-        if sort == "relevance":
-            top = self._ranked(scorer, matches, parsed.all_words, offset + limit, group, copies)
-        else:
-            top = self._by_date(matches, offset + limit, group, copies, newest_first=sort == "-date")
+        top = self._ordered(parsed, scorer, matches, total, sort, offset + limit, group)
         marking = self._marking(parsed) if highlight and top[offset:offset + limit] else None
         hits = [self._hit(docnum, score, marking, group) for docnum, score in top[offset:offset + limit]]
         return Results(
@@ -272,6 +261,29 @@ class Searcher:
             suggestion=self._suggestion(query, parsed, scorer), notice=parsed.notice,
             facets=self._facets(matches, group) if facets else None,
         )
+
+    def _matching(self, query: str, filters: Filters, strict: bool = False) -> tuple[ParsedQuery, QueryScorer, set[int]]:
+        """The parsed query, its scorer and the set of documents it and `filters` match: what every
+        view of a query (a page, a timeline, an export) is built from."""
+        filter_queries = filters.queries(self._is_facet_value)
+        if query.strip() or not filter_queries:
+            parsed = parse_query(query, self.field_weights, strict=strict)
+        else:
+            parsed = ParsedQuery(wq.Every(), scored=False)
+        whoosh_query = parsed.query
+        if filter_queries:
+            whoosh_query = wq.And([parsed.query] + [wq.ConstantScoreQuery(f, 0.0) for f in filter_queries])
+        scorer = QueryScorer(self._searcher, whoosh_query, self._weighting, self._cached("norms", dict))
+        return parsed, scorer, scorer.docs()
+
+    def _ordered(self, parsed: ParsedQuery, scorer: QueryScorer, matches: set[int], total: int, sort: SortOrder,
+                 count: int, group: bool) -> list[tuple[int, float]]:
+        """The first `count` of `matches` (`total` of them in the unit shown) in `sort` order, as
+        (docnum, score): by score, or by date with score 0."""
+        copies = len(matches) / max(total, 1)  # documents per question: how many to rank for a page
+        if sort == "relevance":
+            return self._ranked(scorer, matches, parsed.all_words, count, group, copies)
+        return self._by_date(matches, count, group, copies, newest_first=sort == "-date")
 
     def _ranked(self, scorer: QueryScorer, matches: set[int], all_words: wq.Query | None, count: int,
                 group: bool, copies: float) -> list[tuple[int, float]]:

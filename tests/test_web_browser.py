@@ -101,3 +101,28 @@ def test_page_fits_a_phone_screen_without_sideways_scrolling(server: str, browse
     hits, facets = page.locator("section.results").bounding_box(), page.locator("aside.facets").bounding_box()
     assert facets["y"] >= hits["y"] + hits["height"]
     context.close()
+
+
+def test_timeline_bar_narrows_to_its_period_and_downloads_hold_every_match(server: str, browser: sync_api.Browser,
+                                                                          tmp_path: Path):
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True, viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{server}/?q=trein&limit=2")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    bars = page.locator(".timeline svg a")
+    assert bars.count() == 4
+    # The bar's tooltip says its period and count: "2017-01: 3".
+    period, count = bars.first.locator("title").text_content().split(": ")
+    bars.first.locator("rect").click()
+    page.wait_for_url(f"**/?q=trein&limit=2&from={period}&to={period}")
+    assert page.locator(".summary").inner_text().startswith(f"{count} resultaten voor ‘trein’")
+
+    page.goto(f"{server}/?q=trein&limit=2")
+    with page.expect_download() as download:
+        page.locator(".downloads a", has_text="CSV").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert (saved.name, lines[0]) == ("vraagbaak.csv", "number,date,questioner,minister,theme,title,link,passage,id")
+    assert len(lines) == 1 + 6  # every match, not the page of 2
+    context.close()

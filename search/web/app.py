@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup, escape
 from pydantic import BaseModel
@@ -36,8 +36,10 @@ from .. import (
     DocumentNotFound, IndexNotFound, IndexOutdated, IndexProblem, Passage, QuerySyntaxError, Results, Searcher,
     document_to_dict,
 )
+from ..export import EXTENSIONS, MEDIA_TYPES, ExportFormat, export_lines, export_rows
 from ..query import Filters
 from ..searcher import SortOrder
+from ..timeline import TOP_PEOPLE, Period, Timeline, TimelinePeriod, timeline_of
 
 HERE = Path(__file__).parent
 logger = logging.getLogger(__name__)
@@ -108,6 +110,12 @@ class SearchParams:
     sort: SortOrder = "relevance"
     facets: bool = False
     group: bool = True
+
+    def timeline(self, searcher: Searcher, by: Period | None = None, top: int = TOP_PEOPLE) -> Timeline:
+        return timeline_of(
+            searcher, self.q, by=by, group=self.group, top=top, theme=self.theme, minister=self.minister,
+            questioner=self.questioner, date_from=self.date_from, date_to=self.date_to, answered=self.answered,
+        )
 
     def run(self, searcher: Searcher) -> Results:
         return searcher.search(
@@ -257,6 +265,19 @@ def search_url(context: jinja2.runtime.Context, changes: Mapping[str, Any] | Non
     return f"/?{query}" if query else "/"
 
 
+@jinja2.pass_context
+def export_url(context: jinja2.runtime.Context, export_format: str) -> str:
+    """The download of every match of the current search in `export_format` (page and limit do not apply)."""
+    params = {name: value for name, value in context["params"].items() if name not in ("page", "limit") and value}
+    return "/api/export?" + urlencode({**params, "format": export_format})
+
+
+def period_filter(period: TimelinePeriod, by: Period) -> dict[str, str]:
+    """The URL parameters that narrow a search to one period of its timeline (whole months or years)."""
+    shown = 4 if by == "year" else 7
+    return {"from": period.start.isoformat()[:shown], "to": period.end.isoformat()[:shown]}
+
+
 def facet_filter(name: str, value: str) -> dict[str, str]:
     """The URL parameters that narrow a search to one facet value (a year is a date range)."""
     return {"theme": {"thema": value}, "minister": {"minister": value}, "questioner": {"van": value},
@@ -282,7 +303,8 @@ def _templates() -> jinja2.Environment:
     )
     environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url,
                                shortened=shortened, pdf_url=pdf_url)
-    environment.globals.update(search_url=search_url, facet_filter=facet_filter, also_asked_shown=ALSO_ASKED_SHOWN,
+    environment.globals.update(search_url=search_url, export_url=export_url, facet_filter=facet_filter,
+                               period_filter=period_filter, also_asked_shown=ALSO_ASKED_SHOWN,
                                pages_key=PAGES_KEY, page_of=page_of)
     return environment
 
@@ -390,6 +412,45 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
             stats = searcher.stats()
         return JSONResponse(stats.to_dict())
 
+    @app.get("/api/timeline", responses=ERROR_RESPONSES)
+    def api_timeline(
+        params: Annotated[SearchParams, Depends(search_params)],
+        by: Annotated[Period | None, Query(description="month, quarter or year (default: chosen by the span).")] = None,
+        top: Annotated[int, Query(ge=0, le=MAX_LIMIT, description="Questioners and ministers named per period.")] = TOP_PEOPLE,
+    ) -> JSONResponse:
+        """Matches per period with the top questioners and ministers, as `vraagbaak timeline --json`."""
+        with shared.use() as searcher:
+            found = params.timeline(searcher, by, top)
+        return JSONResponse(found.to_dict())
+
+    @app.get("/api/export", responses=ERROR_RESPONSES, response_class=StreamingResponse)
+    def api_export(
+        params: Annotated[SearchParams, Depends(search_params)],
+        export_format: Annotated[ExportFormat, Query(alias="format", description="csv, markdown or jsonl.")] = "csv",
+    ) -> StreamingResponse:
+        """Every match of the search (all pages: `page` and `limit` do not apply), one row per hit, as a download."""
+        # A searcher of its own: a long export must not hold the shared one (and its lock) from other requests.
+        searcher = Searcher(index_dir, preload=False)
+        try:
+            rows = export_rows(
+                searcher, params.q, sort=params.sort, group=params.group, theme=params.theme, minister=params.minister,
+                questioner=params.questioner, date_from=params.date_from, date_to=params.date_to,
+                answered=params.answered,
+            )
+        except BaseException:
+            searcher.close()
+            raise
+
+        def lines() -> Iterator[str]:
+            try:
+                yield from export_lines(rows, export_format)
+            finally:
+                searcher.close()
+
+        disposition = f'attachment; filename="vraagbaak.{EXTENSIONS[export_format]}"'
+        return StreamingResponse(lines(), media_type=MEDIA_TYPES[export_format],
+                                 headers={"Content-Disposition": disposition})
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, params: Annotated[SearchParams, Depends(search_params)]) -> HTMLResponse:
         filters = active_filters(params)
@@ -400,7 +461,8 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
             return page(request, "home.html", stats=stats)
         with shared.use() as searcher:
             results = dataclasses.replace(params, facets=True).run(searcher)
-        return page(request, "search.html", results=results, search=params, filters=filters)
+            chart = params.timeline(searcher)
+        return page(request, "search.html", results=results, search=params, filters=filters, timeline=chart)
 
     @app.get("/pdf/{doc_id:path}", response_class=FileResponse, include_in_schema=False)
     def document_pdf(doc_id: str) -> FileResponse:
