@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterator, Literal
 
-from .query import Filters
+from .filters import Filters
 from .searcher import SORT_ORDERS, Marking, Searcher, SortOrder
 
 ExportFormat = Literal["csv", "markdown", "jsonl"]

@@ -27,7 +27,7 @@ from whoosh import query as wq
 from indexer.analysis import EXACT_PREFIX, STOP_WORDS, stem
 from indexer.textdata import fold
 
-from .query import Filters
+from .filters import Filters
 from .scoring import QueryScorer
 from .searcher import Searcher
 

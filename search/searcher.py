@@ -27,7 +27,8 @@ from indexer.structure import pair_parts
 
 from .highlight import Passage, best_passages
 from .scoring import QueryScorer, live_postings
-from .query import FIELD_WEIGHTS, Filters, ParsedQuery, parse_query
+from .filters import Filters
+from .query import FIELD_WEIGHTS, ParsedQuery, parse_query
 from .suggest import suggest
 
 MAX_LIMIT = 1000

@@ -12,7 +12,7 @@ from indexer.analysis import EXACT_PREFIX
 from indexer.schema import TEXT_FIELDS
 from indexer.textdata import fold
 
-from .query import word_lexemes
+from .syntax import word_lexemes
 
 MAX_EDITS = 2
 SHARED_PREFIX = 2

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from whoosh.util.times import long_to_datetime
 
-from .query import Filters
+from .filters import Filters
 from .searcher import _NO_DATE, Searcher, _facet_counts
 
 Period = Literal["month", "quarter", "year"]

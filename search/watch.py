@@ -29,7 +29,7 @@ from typing import Any, Iterator
 
 from indexer.errors import SavedSearchError
 
-from .query import Filters
+from .filters import Filters
 from .searcher import Hit, Searcher
 
 STATE_FILE = "saved_searches.json"

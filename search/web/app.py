@@ -37,7 +37,7 @@ from .. import (
     document_to_dict,
 )
 from ..export import EXTENSIONS, MEDIA_TYPES, ExportFormat, export_lines, export_rows
-from ..query import Filters
+from ..filters import Filters
 from ..searcher import SortOrder
 from ..timeline import TOP_PEOPLE, Period, Timeline, TimelinePeriod, timeline_of
 
