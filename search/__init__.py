@@ -16,7 +16,8 @@ from .export import ExportRow, export_lines, export_rows
 from .highlight import Passage
 from .profile import DistinctiveWord, Profile, profile_of
 from .query import parse_query
-from .searcher import Hit, IndexStats, Results, Searcher, document_to_dict
+from .results import Hit, IndexStats, Results, document_to_dict
+from .searcher import Searcher
 from .timeline import Timeline, TimelinePeriod, timeline_of
 from .watch import SavedSearch, SavedSearches, WatchReport
 

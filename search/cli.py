@@ -29,7 +29,8 @@ from .present import (
     format_watch_reports,
 )
 from .profile import TOP_WORDS, profile_of
-from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
+from .results import document_to_dict
+from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher
 from .timeline import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE, timeline_of
 from .watch import SavedSearches
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Literal
 
 from .filters import Filters
-from .searcher import SORT_ORDERS, Marking, Searcher, SortOrder
+from .results import Marking
+from .searcher import SORT_ORDERS, Searcher, SortOrder
 
 ExportFormat = Literal["csv", "markdown", "jsonl"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "markdown", "jsonl")

@@ -9,7 +9,7 @@ from indexer.pages import PAGES_KEY, page_at
 from indexer.structure import pair_parts, question_intro
 
 from .highlight import Passage
-from .searcher import Hit, IndexStats, Results
+from .results import Hit, IndexStats, Results
 
 if TYPE_CHECKING:
     from indexer.build import BuildReport

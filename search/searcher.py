@@ -7,13 +7,12 @@ import datetime as dt
 import math
 import os
 from collections import Counter
-from dataclasses import dataclass
 from heapq import nlargest
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import scoring
 from whoosh.fields import DATETIME
 
 from indexer import store
@@ -21,14 +20,12 @@ from indexer._whoosh.reading import column_bytes
 from indexer.analysis import EXACT_PREFIX
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
-from indexer.pages import PAGES_KEY, page_at
 from indexer.schema import TEXT_FIELDS, question_key, stored_document
-from indexer.structure import pair_parts
 
-from .highlight import Passage, best_passages
 from .scoring import QueryScorer, live_postings
 from .filters import Filters
 from .query import FIELD_WEIGHTS, ParsedQuery, parse_query
+from .results import Hit, IndexStats, Marking, Results, hit_from_stored
 from .suggest import suggest
 
 MAX_LIMIT = 1000
@@ -43,119 +40,6 @@ _NO_DATE: int = DATETIME().default
 BM25_B = 0.75
 BM25_K1 = 1.2
 """BM25F parameters, measured with benchmarks/field_weights.py (see README)."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One ranked result: the document's main fields, its score and its best passages."""
-
-    id: str
-    score: float
-    title: str
-    number: str | None
-    date: dt.date | None
-    questioner: str | None
-    minister: str | None
-    theme: str | None
-    source: str
-    passages: tuple[Passage, ...]
-    also_asked: tuple[tuple[str, str | None], ...] = ()
-    """The same question sent to other ministers: (id, minister) pairs (when results are grouped)."""
-    shared_terms: tuple[str, ...] | None = None
-    """For `Searcher.similar`: the key words this hit shares with the document it is like."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The hit as in the JSON contract of `vraagbaak search --json`."""
-        return {
-            "id": self.id,
-            "score": round(self.score, 4),
-            "title": self.title,
-            "number": self.number,
-            "date": self.date.isoformat() if self.date else None,
-            "questioner": self.questioner,
-            "minister": self.minister,
-            "theme": self.theme,
-            "source": self.source,
-            "passages": [p.to_dict() for p in self.passages],
-            "also_asked_to": [{"id": doc_id, "minister": minister} for doc_id, minister in self.also_asked],
-            **({"shared_terms": list(self.shared_terms)} if self.shared_terms is not None else {}),
-        }
-
-
-@dataclass(frozen=True)
-class Results:
-    """One page of results; `total` counts every match (every distinct question, when grouped),
-    not just this page."""
-
-    query: str
-    total: int
-    page: int
-    limit: int
-    hits: tuple[Hit, ...]
-    suggestion: str | None = None
-    """The query with misspelled or unknown words corrected ("Bedoelde u: …?"), if any."""
-    facets: dict[str, dict[str, int]] | None = None
-    """With `facets=True`: matches per theme, minister, questioner and year, over all matches, in
-    the unit the hits are (a grouped question once per value; every copy when not grouped)."""
-    sort: str = "relevance"
-    """The order used: a query of filters only is sorted "-date" even when "relevance" was asked."""
-    notice: str | None = None
-    """One line on how the query was read, when not as typed (see `ParsedQuery.notice`)."""
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.limit))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of `vraagbaak search --json`."""
-        return {
-            "query": self.query,
-            "total": self.total,
-            "page": self.page,
-            "limit": self.limit,
-            "sort": self.sort,
-            "suggestion": self.suggestion,
-            "notice": self.notice,
-            **({"facets": self.facets} if self.facets is not None else {}),
-            "hits": [hit.to_dict() for hit in self.hits],
-        }
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    """What an index holds and how it was built."""
-
-    index_dir: str
-    documents: int
-    answered: int
-    files: int
-    sources: tuple[str, ...]
-    built_at: str | None
-    index_bytes: int
-    analysis_version: str
-    themes: dict[str, int]
-    years: dict[str, int]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index_dir": self.index_dir,
-            "documents": self.documents,
-            "answered": self.answered,
-            "unanswered": self.documents - self.answered,
-            "files": self.files,
-            "sources": list(self.sources),
-            "built_at": self.built_at,
-            "index_bytes": self.index_bytes,
-            "analysis_version": self.analysis_version,
-            "themes": self.themes,
-            "years": self.years,
-        }
-
-
-def document_to_dict(document: Document) -> dict[str, Any]:
-    """A document as `vraagbaak show --json` prints it: its fields and its question/answer pairs."""
-    pairs = pair_parts(document.question, document.answer)
-    return {**document.to_dict(), "pairs": [pair.to_dict() for pair in pairs]}
 
 
 class Searcher:
@@ -274,8 +158,12 @@ class Searcher:
         whoosh_query = parsed.query
         if filter_queries:
             whoosh_query = wq.And([parsed.query] + [wq.ConstantScoreQuery(f, 0.0) for f in filter_queries])
-        scorer = QueryScorer(self._searcher, whoosh_query, self._weighting, self._cached("norms", dict))
+        scorer = self._query_scorer(whoosh_query)
         return parsed, scorer, scorer.docs()
+
+    def _query_scorer(self, query: wq.Query) -> QueryScorer:
+        """The matches and scores of `query`, the one way this searcher ranks."""
+        return QueryScorer(self._searcher, query, self._weighting, self._cached("norms", dict))
 
     def _ordered(self, parsed: ParsedQuery, scorer: QueryScorer, matches: set[int], total: int, sort: SortOrder,
                  count: int, group: bool) -> list[tuple[int, float]]:
@@ -389,7 +277,7 @@ class Searcher:
         return Marking(parsed.highlight, weights, parsed.phrases)
 
     def _hit(self, docnum: int, score: float, marking: Marking | None, group: bool) -> Hit:
-        hit = _hit(self._searcher.stored_fields(docnum), score, marking)
+        hit = hit_from_stored(self._searcher.stored_fields(docnum), score, marking)
         if not group:
             return hit
         copies = self._copies(self._question_keys()[docnum])
@@ -484,18 +372,15 @@ class Searcher:
         if not terms:
             return Results(query=doc_id, total=0, page=1, limit=limit, hits=())
         same = [wq.Term("id", doc_id), wq.Term("question_key", question_key(document))]
-        # Not AndNot, which can miss an excluded first document (see query.py).
-        whoosh_query = wq.And([similar_query(terms, self.field_weights), wq.Not(wq.Or(same))])
-        results = self._searcher.search(
-            whoosh_query, limit=limit, terms=True,
-            collapse=sorting.FieldFacet("question_key"), collapse_limit=1,
-        )
+        # Ranked as a search is, by the scorer: the best copy of each question, never the document's own.
+        scorer = self._query_scorer(wq.And([similar_query(terms, self.field_weights), wq.Not(wq.Or(same))]))
+        holders = {key.term: set().union(*(scorer.docs(wq.Term(field, key.term)) for field in TEXT_FIELDS))
+                   for key in terms}
         hits = []
-        for whoosh_hit in results:
-            matched = {text.decode("utf-8") if isinstance(text, bytes) else text for _, text in whoosh_hit.matched_terms()}
-            shared = [key for key in terms if key.term in matched]
-            shared_stems = {key.term for key in shared}
-            hit = _hit(whoosh_hit.fields(), whoosh_hit.score, Marking({field: shared_stems for field in TEXT_FIELDS}))
+        for docnum, score in self._best(scorer.scores(), limit, group=True):
+            shared = [key for key in terms if docnum in holders[key.term]]
+            marking = Marking({field: {key.term for key in shared} for field in TEXT_FIELDS})
+            hit = hit_from_stored(self._searcher.stored_fields(docnum), score, marking)
             hits.append(dataclasses.replace(hit, shared_terms=tuple(key.word for key in shared)))
         # Counting every match would cost more than finding the best: the total is what is shown.
         return Results(query=doc_id, total=len(hits), page=1, limit=limit, hits=tuple(hits))
@@ -508,7 +393,7 @@ class Searcher:
         return IndexStats(
             index_dir=str(self.index_dir),
             documents=len(live),
-            answered=len(self._searcher.search(wq.Term("answered", True), limit=1)),
+            answered=len(self._query_scorer(wq.Term("answered", True)).docs()),
             files=len(manifest.get("files", {})),
             sources=tuple(manifest.get("sources", ())),
             built_at=manifest.get("built_at"),
@@ -574,41 +459,3 @@ def _column_counts(reader: Any, column: str, docnums: list[int]) -> dict[Any, in
     return dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
 
 
-@dataclass(frozen=True)
-class Marking:
-    """What a hit's passages mark: the terms per section, their weights, the phrases per section."""
-
-    terms: dict[str, set[str]]
-    weights: dict[str, float] = dataclasses.field(default_factory=dict)
-    phrases: dict[str, list[tuple[str, ...]]] = dataclasses.field(default_factory=dict)
-
-
-def _hit(stored: dict[str, Any], score: float, marking: Marking | None) -> Hit:
-    """A Hit from stored fields, with passages showing `marking` (none when it is None)."""
-    document = stored_document(stored)
-    passages = [] if marking is None else best_passages(
-        {"title": document.title, "question": document.question, "answer": document.answer}, marking.terms,
-        weights=marking.weights, phrases=marking.phrases,
-    )
-    if PAGES_KEY in document.extra:
-        passages = [_on_page(passage, document) for passage in passages]
-    return Hit(
-        id=document.id,
-        score=score,
-        title=document.title,
-        number=document.number,
-        date=document.date,
-        questioner=document.questioner,
-        minister=document.addressee,
-        theme=document.theme,
-        source=document.source,
-        passages=tuple(passages),
-    )
-
-
-def _on_page(passage: Passage, document: Document) -> Passage:
-    """The passage with the page of the PDF it starts on (found by its text: a passage keeps no offset)."""
-    text = getattr(document, passage.section, None) or ""
-    at = text.find(passage.text.removeprefix("…").removesuffix("…"))
-    page = page_at(document.extra[PAGES_KEY], passage.section, at) if at >= 0 else None
-    return dataclasses.replace(passage, page=page)

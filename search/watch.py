@@ -30,7 +30,8 @@ from typing import Any, Iterator
 from indexer.errors import SavedSearchError
 
 from .filters import Filters
-from .searcher import Hit, Searcher
+from .results import Hit
+from .searcher import Searcher
 
 STATE_FILE = "saved_searches.json"
 LOCK_FILE = ".saved_searches.lock"

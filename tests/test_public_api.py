@@ -19,7 +19,7 @@ def test_search_exports_exactly_its_public_names():
     import search
 
     public = {name for name in vars(search) if not name.startswith("_")}
-    submodules = {"cli", "export", "filters", "highlight", "present", "profile", "query", "scoring", "searcher", "similar",
+    submodules = {"cli", "export", "filters", "highlight", "present", "profile", "query", "results", "scoring", "searcher", "similar",
                   "suggest", "syntax", "timeline", "watch", "web"}
     assert public - submodules == set(search.__all__)
 
