@@ -27,7 +27,8 @@ from collections import Counter
 from pathlib import Path
 
 from indexer import Document
-from indexer.parse import MONTHS, SourceFile, parse_source
+from indexer.parse import MONTHS
+from indexer.sources import SourceFile, parse_source
 from indexer.pdf import clean_pages, extract_pages
 
 _MONTH_NAMES = {number: name for name, number in MONTHS.items()}

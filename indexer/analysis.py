@@ -339,12 +339,13 @@ def word_terms(word: str, whole: bool = False) -> tuple[str, ...]:
 def _unsplit_word_terms(word: str, whole: bool) -> tuple[str, ...]:
     """`word_terms` without the compound parts: the chain's filters but `CompoundFilter`, whose
     splitting is the costly step (see `yields_any`)."""
-    return _filtered(word, whole, tuple(f for f in _chain_filters() if not isinstance(f, CompoundFilter)))
+    return _filtered(word, whole, _chain_filters(without=CompoundFilter))
 
 
-@lru_cache(maxsize=1)
-def _chain_filters() -> tuple[Filter, ...]:
-    return tuple(dutch_analyzer().items[1:])
+@lru_cache(maxsize=2)
+def _chain_filters(without: type[Filter] | None = None) -> tuple[Filter, ...]:
+    """`dutch_analyzer()`'s filters (all but the tokenizer), without those of class `without`."""
+    return tuple(f for f in dutch_analyzer().items[1:] if without is None or not isinstance(f, without))
 
 
 def _filtered(word: str, whole: bool, filters: tuple[Filter, ...]) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from . import store
 from .analysis import analysis_version
 from .document import Document
 from .errors import DocumentParseError, IndexNotFound, IndexProblem, WorkerFailed
-from .parse import PDF_SUFFIXES, Problem, SourceFile, discover, parse_pdf, parse_source, read_bytes
+from .sources import PDF_SUFFIXES, Problem, SourceFile, discover, parse_pdf, parse_source, read_bytes
 from .schema import build_schema, document_fields
 from ._whoosh.segment_writer import FastSegmentWriter
 from .worker import SegmentWorker
@@ -448,7 +448,7 @@ def _size(source: SourceFile) -> int:
 def _parse(source: SourceFile, data: bytes, extract: Callable[[bytes, str], Any] | None = None
            ) -> tuple[dict[str, Document], list[Problem]]:
     """Parse a file's documents by id; a record repeating an id within one file is reported.
-    `extract` gives a PDF's pages (see `parse.parse_pdf`)."""
+    `extract` gives a PDF's pages (see `sources.parse_pdf`)."""
     if extract is not None and source.path.suffix.lower() in PDF_SUFFIXES:
         documents, problems = parse_pdf(source, data, extract)
     else:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from indexer import build_index
-from indexer.parse import discover, read_source
+from indexer.sources import discover, read_source
 from search import QuerySyntaxError, SavedSearchError, Searcher
 from search.export import COLUMNS, export_lines, export_rows
 from search.profile import profile_of

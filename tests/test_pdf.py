@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from indexer import build_index
 from indexer.house import is_house_layout
 from indexer.pages import PAGES_KEY, page_at, page_starts
-from indexer.parse import SourceFile, parse_source
+from indexer.sources import SourceFile, parse_source
 from indexer.pdf import ExtractionPool, Line, clean_pages, dehyphenate
 from indexer.structure import pair_parts
 from search import Searcher
@@ -296,7 +296,7 @@ def bad_pdfs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (corpus / "geen.pdf").write_bytes(b"dit is geen pdf")
     (corpus / "groot.pdf").write_bytes(make_pdf([["Een groot bestand."]]) + b"%" * 60_000)
     # Between the real PDF (22 KB) and the large one.
-    monkeypatch.setattr("indexer.parse.MAX_PDF_BYTES", 40_000)
+    monkeypatch.setattr("indexer.sources.MAX_PDF_BYTES", 40_000)
     return corpus
 
 

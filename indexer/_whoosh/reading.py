@@ -13,6 +13,7 @@ from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.columns import VarBytesColumn
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from .codec import BLOCK_LENGTH, length_bytes, unpack_block
@@ -28,14 +29,19 @@ def term_postings(reader: Any, fieldname: str, text: bytes) -> tuple[array[int],
     block costs a file seek, a read and a header object, which for a common word took five times
     as long as unpacking its numbers.
     """
-    info = reader.term_info(fieldname, text)
+    terms = getattr(reader, "_terms", None)
+    if terms is None:  # the reader of an index without segments (an empty corpus)
+        raise TermNotFound((fieldname, text))
+    # The segment's terms table, not the reader's `term_info`, which first checks the field against
+    # the schema: six calls more per term, 8% more in a whole query.
+    info = terms.term_info(fieldname, text)
     if info.is_inlined():
         ids, weights, _ = info.inlined_postings()
         return array("I", ids), array("f", weights) if weights else array("B", [1]) * len(ids)
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps the length as struct.unpack gave it
         (length,) = length
-    data = reader._terms._postfile.get(offset, length)
+    data = terms._postfile.get(offset, length)
     stream = io.BytesIO(data)
     all_ids: array[int] = array("I")
     all_weights: array[Any] = array("B")
