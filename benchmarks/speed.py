@@ -37,7 +37,8 @@ from baselines import Fts5Baseline, WhooshBaseline, body  # noqa: E402
 from indexer import build_index  # noqa: E402
 from indexer.analysis import STOP_WORDS  # noqa: E402
 from indexer.document import Document  # noqa: E402
-from indexer.parse import discover, parse_record, read_source  # noqa: E402
+from indexer.parse import parse_record  # noqa: E402
+from indexer.sources import discover, read_source  # noqa: E402
 from search import Searcher  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]

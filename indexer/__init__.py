@@ -19,7 +19,7 @@ _PUBLIC = {
     "IndexNotFound": "errors",
     "IndexOutdated": "errors",
     "IndexProblem": "errors",
-    "Problem": "parse",
+    "Problem": "sources",
     "QuerySyntaxError": "errors",
     "VraagbaakError": "errors",
     "analysis_version": "analysis",
@@ -75,5 +75,6 @@ if TYPE_CHECKING:
         QuerySyntaxError,
         VraagbaakError,
     )
-    from .parse import Problem, parse_record, parse_seed
+    from .parse import parse_record, parse_seed
+    from .sources import Problem
     from .store import DEFAULT_INDEX_DIR

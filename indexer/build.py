@@ -25,7 +25,7 @@ from . import store
 from .analysis import analysis_version
 from .document import Document
 from .errors import DocumentParseError, IndexNotFound, IndexProblem, WorkerFailed
-from .parse import Problem, SourceFile, discover, parse_source, read_bytes
+from .sources import Problem, SourceFile, discover, parse_source, read_bytes
 from .schema import build_schema, document_fields
 from ._whoosh.segment_writer import FastSegmentWriter
 from .worker import SegmentWorker

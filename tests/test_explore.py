@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import build_index
-from indexer.parse import discover, read_source
+from indexer.sources import discover, read_source
 from indexer.structure import numbered_parts, pair_parts
 from search import Searcher
 from search.cli import main

@@ -8,7 +8,7 @@ import pytest
 
 from indexer.analysis import word_terms, words
 from indexer.errors import QuerySyntaxError
-from indexer.parse import discover, read_source
+from indexer.sources import discover, read_source
 from search.highlight import _sentences, match_spans
 from search.query import parse_query
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.parse import SourceFile, discover, parse_date, parse_record, parse_seed, read_source, readable_name
+from indexer.parse import parse_date, parse_record, parse_seed, readable_name
+from indexer.sources import SourceFile, discover, read_source
 from indexer.errors import DocumentParseError
 
 from .conftest import FIXTURE_SEEDS, FIXTURES, FLEMISH_SEED
@@ -145,7 +146,7 @@ def test_empty_and_binary_files_are_skipped_with_reason(tmp_path: Path):
 
 
 def test_too_large_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("indexer.parse.MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr("indexer.sources.MAX_FILE_BYTES", 1000)
     path = tmp_path / "big.txt"
     path.write_text(FLEMISH_TEXT)
     docs, [problem] = parse_file(path)

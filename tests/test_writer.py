@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import whoosh.index
 
-from indexer.parse import discover, parse_source, read_bytes
+from indexer.sources import discover, parse_source, read_bytes
 from indexer.schema import build_schema, document_fields
 from indexer._whoosh.segment_writer import INLINE_LIMIT, FastSegmentWriter
 

@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 
 from baselines import Fts5Baseline, WhooshBaseline
 from indexer import Document, build_index
-from indexer.parse import discover, read_source
+from indexer.sources import discover, read_source
 from search import Searcher
 
 HERE = Path(__file__).resolve().parent
