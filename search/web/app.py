@@ -8,38 +8,33 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime as dt
 import logging
 import os
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from urllib.parse import quote, urlencode
+from typing import Annotated, Any, AsyncIterator, Awaitable, Callable, Iterator
 
-import jinja2
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from markupsafe import Markup, escape
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from indexer.document import Document
-from indexer.pages import PAGES_KEY, page_at
 from indexer.structure import pair_parts, question_intro
 
 from .. import (
-    DocumentNotFound, IndexNotFound, IndexOutdated, IndexProblem, Passage, QuerySyntaxError, Results, Searcher,
+    DocumentNotFound, IndexNotFound, IndexOutdated, IndexProblem, QuerySyntaxError, Results, Searcher,
     document_to_dict,
 )
 from ..export import EXTENSIONS, MEDIA_TYPES, ExportFormat, export_lines, export_rows
 from ..filters import Filters
 from ..searcher import SortOrder
-from ..timeline import TOP_PEOPLE, Period, Timeline, TimelinePeriod, timeline_of
+from ..timeline import TOP_PEOPLE, Period, Timeline, timeline_of
+from .templating import templates
 
 HERE = Path(__file__).parent
 logger = logging.getLogger(__name__)
@@ -59,8 +54,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december")
 FORM_PARAMS = ("thema", "minister", "van", "from", "to", "answered", "sort", "limit", "group")
 """URL parameters the search form carries along when the query changes."""
 
@@ -82,10 +75,6 @@ INDEX_MESSAGES: dict[type[IndexProblem], tuple[str, str]] = {
 }
 """What a visitor is told when there is no usable index, for the API and for the pages: never the
 library's message, which names the index's folder on the server (that goes to the server log)."""
-ALSO_ASKED_SHOWN = 3
-ALSO_ASKED_CHARS = 40
-"""'ook gesteld aan' lists this many other ministers, each shortened to about this many characters,
-then 'en N anderen': a question can go to 16 ministers with titles of 100 characters."""
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed query"},
     404: {"model": ErrorBody, "description": "No document with this id"},
@@ -213,77 +202,6 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
-def shortened(text: str, width: int = ALSO_ASKED_CHARS) -> str:
-    """`text` cut at a word to at most about `width` characters, with "…" when cut."""
-    if len(text) <= width:
-        return text
-    return text[:width].rsplit(" ", 1)[0].rstrip(",;:-– ") + "…"
-
-
-def highlighted(passage: Passage) -> Markup:
-    """The passage's text, escaped, with every highlighted span in <mark>."""
-    text, out, last = passage.text, [], 0
-    for start, end in passage.highlights:
-        out += [escape(text[last:start]), Markup("<mark>"), escape(text[start:end]), Markup("</mark>")]
-        last = end
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
-
-
-def nl_number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
-
-
-def nl_date(value: dt.date | None) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
-
-
-def document_url(doc_id: str) -> str:
-    # Ids are paths ("kamer-2017/kamer-2017-184501"): keep the slashes, encode the rest.
-    return "/documents/" + quote(doc_id)
-
-
-def pdf_url(doc_id: str, page: int | None = None) -> str:
-    """The link to the PDF a document was indexed from (at `page`, which browsers' viewers open)."""
-    url = "/pdf/" + quote(doc_id)
-    return f"{url}#page={page}" if page is not None else url
-
-
-def page_of(document: Document, section: str, offset: int) -> int | None:
-    """The PDF page of `section`'s text at `offset`, for a document indexed from a PDF."""
-    return page_at(document.extra.get(PAGES_KEY), section, offset)
-
-
-@jinja2.pass_context
-def search_url(context: jinja2.runtime.Context, changes: Mapping[str, Any] | None = None) -> str:
-    """The search page for the current URL parameters with `changes` (None removes one).
-
-    Back to page 1 unless `changes` sets the page: a new filter or order starts at the top.
-    """
-    merged = {**context["params"], "page": None, **(changes or {})}
-    query = urlencode({name: value for name, value in merged.items() if value not in (None, "")})
-    return f"/?{query}" if query else "/"
-
-
-@jinja2.pass_context
-def export_url(context: jinja2.runtime.Context, export_format: str) -> str:
-    """The download of every match of the current search in `export_format` (page and limit do not apply)."""
-    params = {name: value for name, value in context["params"].items() if name not in ("page", "limit") and value}
-    return "/api/export?" + urlencode({**params, "format": export_format})
-
-
-def period_filter(period: TimelinePeriod, by: Period) -> dict[str, str]:
-    """The URL parameters that narrow a search to one period of its timeline (whole months or years)."""
-    shown = 4 if by == "year" else 7
-    return {"from": period.start.isoformat()[:shown], "to": period.end.isoformat()[:shown]}
-
-
-def facet_filter(name: str, value: str) -> dict[str, str]:
-    """The URL parameters that narrow a search to one facet value (a year is a date range)."""
-    return {"theme": {"thema": value}, "minister": {"minister": value}, "questioner": {"van": value},
-            "year": {"from": value, "to": value}}[name]
-
-
 def active_filters(params: SearchParams) -> list[tuple[str, str, str]]:
     """(URL parameter, label, value) of each filter in use, in the order of the sidebar."""
     answered = None if params.answered is None else "ja" if params.answered else "nee"
@@ -293,22 +211,6 @@ def active_filters(params: SearchParams) -> list[tuple[str, str, str]]:
     return [(name, label, value) for name, label, value in shown if value]
 
 
-def _templates() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,  # every value shown is document or user text: escape all of it
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters.update(highlighted=highlighted, nl_number=nl_number, nl_date=nl_date, document_url=document_url,
-                               shortened=shortened, pdf_url=pdf_url)
-    environment.globals.update(search_url=search_url, export_url=export_url, facet_filter=facet_filter,
-                               period_filter=period_filter, also_asked_shown=ALSO_ASKED_SHOWN,
-                               pages_key=PAGES_KEY, page_of=page_of)
-    return environment
-
-
 def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = REFRESH_SECONDS) -> FastAPI:
     """The web application serving the index in `index_dir`.
 
@@ -316,7 +218,7 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
     a re-indexed index is picked up within `refresh_seconds`, without a restart.
     """
     shared = SharedSearcher(index_dir, refresh_seconds)
-    templates = _templates()
+    pages = templates()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -332,7 +234,7 @@ def create_app(index_dir: str | os.PathLike[str], *, refresh_seconds: float = RE
     def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         params = dict(request.query_params)
         form = {name: value for name, value in params.items() if name in FORM_PARAMS and value}
-        html = templates.get_template(template).render(params=params, form=form, **context)
+        html = pages.get_template(template).render(params=params, form=form, **context)
         return HTMLResponse(html, status_code=status_code)
 
     def is_api(request: Request) -> bool:
