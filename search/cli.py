@@ -6,15 +6,17 @@ import contextlib
 import json
 import os
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from indexer.errors import QuerySyntaxError, VraagbaakError
 from indexer.store import DEFAULT_INDEX_DIR
 
-from .present import format_document, format_report, format_results, format_similar, format_stats
-from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher, document_to_dict
+from .options import MAX_LIMIT, SORT_ORDERS
+
+if TYPE_CHECKING:
+    from .searcher import Searcher
 
 EXIT_PROBLEMS = 3
 """`vraagbaak index` finished, but skipped files or records the previous build did not report."""
@@ -54,7 +56,10 @@ def _use_color() -> bool:
 
 def _open(index_dir: str) -> Searcher:
     # Each command runs one query in its own process: opening the index without preloading its
-    # files saves far more than the one query loses.
+    # files saves far more than the one query loses. Imported here, like the formatting in each
+    # command: `vraagbaak --help` and `vraagbaak index` need neither.
+    from .searcher import Searcher
+
     return Searcher(index_dir, preload=False)
 
 
@@ -85,6 +90,8 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     build did not report (the report lists every problem, old ones marked "reported before").
     """
     from indexer.build import DEFAULT_SOURCES, build_index  # only this command builds
+
+    from .present import format_report
 
     def waiting(holder: str) -> None:
         click.echo(f"Waiting for the lock on {index_dir}, held by {holder} (at most {lock_timeout:g} s)…", err=True)
@@ -140,6 +147,8 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
 
     Without QUERY, the filter options list the matching questions, newest first.
     """
+    from .present import format_results
+
     with _open(index_dir) as searcher:
         results = searcher.search(
             " ".join(query), limit=limit, page=page, sort=sort, facets=facets, group=not no_group,  # type: ignore[arg-type]
@@ -159,6 +168,8 @@ def search(query: tuple[str, ...], index_dir: str, limit: int, page: int, sort: 
 @json_option
 def similar(doc_id: str, index_dir: str, limit: int, as_json: bool) -> None:
     """The documents most like document ID, with the key words they share."""
+    from .present import format_similar
+
     with _open(index_dir) as searcher:
         results = searcher.similar(doc_id, limit=limit)
     if as_json:
@@ -173,6 +184,9 @@ def similar(doc_id: str, index_dir: str, limit: int, as_json: bool) -> None:
 @json_option
 def show(doc_id: str, index_dir: str, as_json: bool) -> None:
     """Print one whole document, question and answer (ID as shown in search results)."""
+    from .present import format_document
+    from .searcher import document_to_dict
+
     with _open(index_dir) as searcher:
         document = searcher.document(doc_id)
     if as_json:
@@ -186,6 +200,8 @@ def show(doc_id: str, index_dir: str, as_json: bool) -> None:
 @json_option
 def stats(index_dir: str, as_json: bool) -> None:
     """Show what the index holds: documents, sources, build time, size, counts per theme and year."""
+    from .present import format_stats
+
     with _open(index_dir) as searcher:
         index_stats = searcher.stats()
     if as_json:

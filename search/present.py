@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Callable
 from indexer.document import Document
 from indexer.structure import pair_parts, question_intro
 
-from .highlight import Passage
-from .searcher import Hit, IndexStats, Results
-
 if TYPE_CHECKING:
     from indexer.build import BuildReport
+
+    from .highlight import Passage
+    from .searcher import Hit, IndexStats, Results
 
 Style = Callable[[str], str]
 

@@ -9,7 +9,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from heapq import nlargest
-from typing import Any, Literal, Mapping
+from typing import Any, Mapping
 
 from whoosh import query as wq
 from whoosh import scoring, sorting
@@ -24,13 +24,11 @@ from indexer.schema import TEXT_FIELDS, question_key, stored_document
 from indexer.structure import pair_parts
 
 from .highlight import Passage, best_passages
+from .options import MAX_LIMIT, SORT_ORDERS, SortOrder
 from .scoring import QueryScorer, live_postings
 from .query import FIELD_WEIGHTS, Filters, ParsedQuery, parse_query
 from .suggest import suggest
 
-MAX_LIMIT = 1000
-SortOrder = Literal["relevance", "date", "-date"]
-SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date", "-date")
 FACET_COLUMNS = {"theme": "theme_facet", "minister": "minister_facet", "questioner": "questioner_facet", "year": "year"}
 """Facet name in results → the index column it counts."""
 _NO_DATE: int = DATETIME().default
