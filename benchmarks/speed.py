@@ -1,14 +1,18 @@
 """Speed benchmark: Vraagbaak against plain Whoosh, SQLite FTS5 and Tantivy — build, queries, cold start.
 
-    python benchmarks/speed.py [--scales 1 10] [--repeat 2] [--queries 200] [--json OUT] [--work DIR [--reuse]]
+    python benchmarks/speed.py [--scales 1 10] [--repeat 2] [--queries 200] [--rounds 3] [--runs 5]
+                               [--json OUT] [--work DIR [--reuse]]
 
 For each corpus scale (1 = the seeds, 10 = ten copies with unique ids, 40 = ~150,000 documents:
 run on demand, it takes long) every engine builds its index in a fresh process (wall and CPU
 seconds, documents/s, peak memory, index size), then answers a fixed, seeded set of 1–3-word
 queries drawn from the corpus vocabulary for the top 10 hits with stored fields, and again with
-highlighted passages. Cold start times a whole `vraagbaak search` process against a minimal
-plain-Whoosh script. Engines run interleaved (A B A B) and figures are medians over the rounds;
+highlighted passages. Engines run interleaved (A B A B) and figures are medians over the rounds;
 ratios are against plain Whoosh measured in the same run, since the machine is shared and noisy.
+
+Then, in `--rounds` rounds, the console commands as a user runs them, each a whole process: `vraagbaak
+index` from scratch and cold `vraagbaak search`, against the minimal plain-Whoosh script
+benchmarks/plain_whoosh.py on the seeds, in turn (`--scales` without a value times only these).
 Prints Markdown tables and writes JSON (default benchmarks/results/speed.json).
 """
 
@@ -242,28 +246,70 @@ def summary(times: list[float]) -> dict[str, float]:
             "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]}
 
 
-def cold_start(index_dir: Path, whoosh_dir: Path, word: str, runs: int) -> dict[str, float]:
-    """Median seconds of a whole `vraagbaak search` process and of a minimal plain-Whoosh script."""
+PLAIN_SCRIPT = REPO / "benchmarks" / "plain_whoosh.py"
+COLD_QUERIES = ("kinderopvang subsidie", "leerkrachten digitale competenties", "fietsen ongevallen",
+                "trein vertraging")
+
+
+def timed_process(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, its children included) of one whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def run_commands(seeds: Path, work: Path, rounds: int, runs: int) -> dict[str, Any]:
+    """The console commands as a user runs them against benchmarks/plain_whoosh.py, interleaved.
+
+    Each round builds both indexes from scratch (`vraagbaak index` into an empty folder, the plain
+    script's `index`), in turn, the order swapped every round; then runs each of COLD_QUERIES
+    `runs` times as a whole `vraagbaak search` process and as the plain script's `search`, in turn.
+    """
     # Byte-compiled first, as an installed package is (pip compiles it, like Whoosh's own modules):
     # an editable install under PYTHONDONTWRITEBYTECODE would otherwise recompile it every run.
-    for package in ("indexer", "search"):
+    for package in ("indexer", "search", "benchmarks"):
         compileall.compile_dir(str(REPO / package), quiet=1)
     # The command installed next to this Python (the venv's), even when the venv is not activated.
     script = Path(sys.executable).with_name("vraagbaak")
-    vraagbaak = [str(script) if script.exists() else shutil.which("vraagbaak") or "vraagbaak", "search", word,
-                 "--index-dir", str(index_dir)]
-    plain = [sys.executable, "-c", (
-        "import sys; from whoosh import index; from whoosh.qparser import QueryParser\n"
-        f"ix = index.open_dir({str(whoosh_dir)!r}); s = ix.searcher()\n"
-        f"print([h['id'] for h in s.search(QueryParser('body', ix.schema).parse({word!r}), limit=10)])"
-    )]
-    timings: dict[str, list[float]] = {"vraagbaak": [], "whoosh": []}
-    for _ in range(runs):
-        for name, command in (("vraagbaak", vraagbaak), ("whoosh", plain)):
-            started = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True, cwd=REPO)
-            timings[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in timings.items()}
+    vraagbaak = str(script) if script.exists() else shutil.which("vraagbaak") or "vraagbaak"
+    ours, plain = work / "commands-vraagbaak", work / "commands-plain"
+    builds = {
+        "vraagbaak": [vraagbaak, "index", str(seeds), "--index-dir", str(ours)],
+        "whoosh": [sys.executable, str(PLAIN_SCRIPT), "index", str(seeds), str(plain)],
+    }
+    documents = len(discover([seeds])[0])
+    result: dict[str, Any] = {"documents": documents, "queries": list(COLD_QUERIES), "runs": runs, "rounds": []}
+    for round_ in range(rounds):
+        order = ["vraagbaak", "whoosh"] if round_ % 2 == 0 else ["whoosh", "vraagbaak"]
+        build: dict[str, tuple[float, float]] = {}
+        for name in order:
+            shutil.rmtree(ours if name == "vraagbaak" else plain, ignore_errors=True)
+            build[name] = timed_process(builds[name])
+        searches: dict[str, list[tuple[float, float]]] = {"vraagbaak": [], "whoosh": []}
+        for run in range(runs):
+            for query in COLD_QUERIES:
+                commands = {
+                    "vraagbaak": [vraagbaak, "search", *query.split(), "--index-dir", str(ours)],
+                    "whoosh": [sys.executable, str(PLAIN_SCRIPT), "search", str(plain), *query.split()],
+                }
+                for name in (order if run % 2 == 0 else order[::-1]):
+                    searches[name].append(timed_process(commands[name]))
+        figures = {
+            "build_s": {name: build[name][0] for name in build},
+            "build_cpu_s": {name: build[name][1] for name in build},
+            "search_s": {name: statistics.median(w for w, _ in t) for name, t in searches.items()},
+            "search_cpu_s": {name: statistics.median(c for _, c in t) for name, t in searches.items()},
+        }
+        figures["build_ratio"] = figures["build_s"]["whoosh"] / figures["build_s"]["vraagbaak"]
+        figures["search_ratio"] = figures["search_s"]["vraagbaak"] / figures["search_s"]["whoosh"]
+        result["rounds"].append(figures)
+        print(f"commands round {round_ + 1}: index {build['vraagbaak'][0]:.1f} s against {build['whoosh'][0]:.1f} s "
+              f"({figures['build_ratio']:.2f}x the documents/s); search {figures['search_s']['vraagbaak']:.3f} s "
+              f"against {figures['search_s']['whoosh']:.3f} s ({figures['search_ratio']:.2f}x)", flush=True)
+    return result
 
 
 def run_scale(scale: int, seeds: Path, work: Path, names: Iterable[str], repeat: int, query_count: int,
@@ -306,8 +352,6 @@ def run_scale(scale: int, seeds: Path, work: Path, names: Iterable[str], repeat:
             "query_highlighted": {key: median(queries_marked[name], key) for key in ("mean", "p50", "p95")},
         }
         result["engines"][name]["build"]["docs_per_s"] = documents / result["engines"][name]["build"]["wall"]
-    if "vraagbaak" in names and "whoosh" in names:
-        result["cold_start"] = cold_start(work / f"vraagbaak-{scale}", work / f"whoosh-{scale}", queries[0].split()[0], 7)
     return result
 
 
@@ -332,10 +376,25 @@ def markdown(result: dict[str, Any]) -> str:
             f"{h['mean']:.1f} / {h['p50']:.1f} / {h['p95']:.1f} | "
             f"{ratio(h['p95'], base['query_highlighted']['p95']) if base else '-'} |"
         )
-    if "cold_start" in result:
-        c = result["cold_start"]
-        lines += ["", f"Cold start (median of 7): `vraagbaak search` {c['vraagbaak']:.2f} s, minimal plain-Whoosh "
-                      f"script {c['whoosh']:.2f} s: **{c['vraagbaak'] / c['whoosh']:.2f}×**."]
+    return "\n".join(lines)
+
+
+def markdown_commands(result: dict[str, Any]) -> str:
+    lines = [
+        f"### The commands as whole processes against benchmarks/plain_whoosh.py ({result['documents']:,} seed files; "
+        f"search: median of {result['runs']} runs of each of {len(result['queries'])} queries)",
+        "",
+        "| round | `vraagbaak index` s (CPU s) | plain index s (CPU s) | documents/s × plain "
+        "| `vraagbaak search` s (CPU s) | plain search s (CPU s) | search × plain |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for number, r in enumerate(result["rounds"], start=1):
+        lines.append(
+            f"| {number} | {r['build_s']['vraagbaak']:.1f} ({r['build_cpu_s']['vraagbaak']:.1f}) | "
+            f"{r['build_s']['whoosh']:.1f} ({r['build_cpu_s']['whoosh']:.1f}) | **{r['build_ratio']:.2f}** | "
+            f"{r['search_s']['vraagbaak']:.3f} ({r['search_cpu_s']['vraagbaak']:.3f}) | "
+            f"{r['search_s']['whoosh']:.3f} ({r['search_cpu_s']['whoosh']:.3f}) | **{r['search_ratio']:.2f}** |"
+        )
     return "\n".join(lines)
 
 
@@ -345,10 +404,12 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=REPO / "seeds")
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--scales", type=int, nargs="*", default=[1, 10])
     parser.add_argument("--engines", nargs="+", default=list(ENGINE_NAMES), choices=ENGINE_NAMES)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the commands timed as whole processes (0: none)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each cold search query per round")
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "speed.json")
     parser.add_argument("--work", type=Path, help="keep corpora and indexes in this folder (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="with --work: reuse the indexes and build figures found there")
@@ -360,9 +421,11 @@ def main() -> None:
         for scale in args.scales:
             results.append(run_scale(scale, args.seeds, work, args.engines, args.repeat, args.queries, args.reuse))
             print("\n" + markdown(results[-1]) + "\n", flush=True)
+        commands = run_commands(args.seeds, work, args.rounds, args.runs) if args.rounds else None
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": os.uname().nodename, "results": results}, indent=1))
-    print("\n\n".join(markdown(r) for r in results))
+    args.json.write_text(json.dumps({"machine": os.uname().nodename, "results": results, "commands": commands},
+                                    indent=1))
+    print("\n\n".join([markdown(r) for r in results] + ([markdown_commands(commands)] if commands else [])))
 
 
 if __name__ == "__main__":

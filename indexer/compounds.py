@@ -26,6 +26,7 @@ import collections
 import gzip
 import math
 import re
+from bisect import bisect_left
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -56,7 +57,9 @@ class Lexicon:
         # took 150 ms, which every one-shot `vraagbaak search` with a long word would pay).
         words, counts, names = text.split("\n")
         self.counts: dict[str, str] = dict(zip(words.split(" "), counts.split(" ")))
-        self.names = frozenset(names.split(" "))
+        # Sorted (as written), and looked up by bisection: making a set of them cost more than the
+        # few names a query or a build's distinct words look up.
+        self.names = names.split(" ")
 
     @lru_cache(maxsize=100_000)
     def weight(self, word: str) -> float:
@@ -65,7 +68,8 @@ class Lexicon:
         return math.log(int(count) + 1) if count else 0.0
 
     def is_name(self, word: str) -> bool:
-        return word in self.names
+        at = bisect_left(self.names, word)
+        return at < len(self.names) and self.names[at] == word
 
     @cached_property
     def longest(self) -> dict[str, int]:

@@ -7,32 +7,17 @@ import json
 import logging
 import os
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from indexer.errors import QuerySyntaxError, SavedSearchError, VraagbaakError
 from indexer.store import DEFAULT_INDEX_DIR
 
-from .export import EXPORT_FORMATS, export_lines, export_rows
-from .present import (
-    describe_search,
-    format_document,
-    format_new_counts,
-    format_profile,
-    format_report,
-    format_results,
-    format_saved_searches,
-    format_similar,
-    format_stats,
-    format_timeline,
-    format_watch_reports,
-)
-from .profile import TOP_WORDS, profile_of
-from .results import document_to_dict
-from .searcher import MAX_LIMIT, SORT_ORDERS, Searcher
-from .timeline import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE, timeline_of
-from .watch import SavedSearches
+from .options import EXPORT_FORMATS, MAX_AUTO_PERIODS, MAX_LIMIT, PERIODS, SORT_ORDERS, TOP_PEOPLE, TOP_WORDS
+
+if TYPE_CHECKING:
+    from .searcher import Searcher
 
 EXIT_PROBLEMS = 3
 """`vraagbaak index` finished, but skipped files or records the previous build did not report."""
@@ -87,7 +72,10 @@ def _use_color() -> bool:
 
 def _open(index_dir: str) -> Searcher:
     # Each command runs one query in its own process: opening the index without preloading its
-    # files saves far more than the one query loses.
+    # files saves far more than the one query loses. Imported here, like the formatting in each
+    # command: `vraagbaak --help` and `vraagbaak index` need neither.
+    from .searcher import Searcher
+
     return Searcher(index_dir, preload=False)
 
 
@@ -118,6 +106,9 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     build did not report (the report lists every problem, old ones marked "reported before").
     """
     from indexer.build import DEFAULT_SOURCES, build_index  # only this command builds
+
+    from .present import format_new_counts, format_report
+    from .watch import SavedSearches
 
     # A PDF pypdf cannot read is in the report, with the reason; its log lines would repeat it.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -189,6 +180,8 @@ def search(ctx: click.Context, query: tuple[str, ...], index_dir: str, limit: in
     Without QUERY, the filter options list the matching questions, newest first.
     """
     if export_format:
+        from .export import export_lines, export_rows
+
         _refuse_with_export(ctx, ("limit", "page", "facets", "as_json"))
         with _open(index_dir) as searcher:
             rows = export_rows(
@@ -199,6 +192,8 @@ def search(ctx: click.Context, query: tuple[str, ...], index_dir: str, limit: in
             for line in export_lines(rows, export_format):  # type: ignore[arg-type]
                 click.echo(line, nl=False)
         return
+    from .present import format_results
+
     with _open(index_dir) as searcher:
         results = searcher.search(
             " ".join(query), limit=limit, page=page, sort=sort, facets=facets, group=not no_group,  # type: ignore[arg-type]
@@ -226,6 +221,8 @@ def _refuse_with_export(ctx: click.Context, names: tuple[str, ...]) -> None:
 @json_option
 def similar(doc_id: str, index_dir: str, limit: int, as_json: bool) -> None:
     """The documents most like document ID, with the key words they share."""
+    from .present import format_similar
+
     with _open(index_dir) as searcher:
         results = searcher.similar(doc_id, limit=limit)
     if as_json:
@@ -240,6 +237,9 @@ def similar(doc_id: str, index_dir: str, limit: int, as_json: bool) -> None:
 @json_option
 def show(doc_id: str, index_dir: str, as_json: bool) -> None:
     """Print one whole document, question and answer (ID as shown in search results)."""
+    from .present import format_document
+    from .results import document_to_dict
+
     with _open(index_dir) as searcher:
         document = searcher.document(doc_id)
     if as_json:
@@ -253,6 +253,8 @@ def show(doc_id: str, index_dir: str, as_json: bool) -> None:
 @json_option
 def stats(index_dir: str, as_json: bool) -> None:
     """Show what the index holds: documents, sources, build time, size, counts per theme and year."""
+    from .present import format_stats
+
     with _open(index_dir) as searcher:
         index_stats = searcher.stats()
     if as_json:
@@ -274,6 +276,9 @@ def timeline(query: tuple[str, ...], index_dir: str, theme: str | None, minister
              questioner: str | None, date_from: str | None, date_to: str | None, answered: bool | None,
              no_group: bool, by: str | None, top: int, as_json: bool) -> None:
     """How often QUERY was asked, per period, by whom and to whom: a bar chart (QUERY and filters as in search)."""
+    from .present import format_timeline
+    from .timeline import timeline_of
+
     with _open(index_dir) as searcher:
         found = timeline_of(
             searcher, " ".join(query), by=by, group=not no_group, top=top, theme=theme,  # type: ignore[arg-type]
@@ -301,6 +306,9 @@ def profile(index_dir: str, questioner: str | None, minister: str | None, date_f
     the words that set their questions apart from all others."""
     if not (questioner or minister):
         raise click.UsageError("Give --van NAME or --minister NAME (or both).")
+    from .present import format_profile
+    from .profile import profile_of
+
     with _open(index_dir) as searcher:
         found = profile_of(searcher, questioner=questioner, minister=minister, date_from=date_from,
                            date_to=date_to, group=not no_group, words=words)
@@ -328,6 +336,9 @@ def watch_add(name: str, query: tuple[str, ...], index_dir: str, theme: str | No
               questioner: str | None, date_from: str | None, date_to: str | None, answered: bool | None,
               no_group: bool) -> None:
     """Save QUERY (and the filters, as in search) as NAME; what is indexed from now on is new for it."""
+    from .present import describe_search
+    from .watch import SavedSearches
+
     with _open(index_dir) as searcher:
         saved, matching = SavedSearches(index_dir).add(
             searcher, name, " ".join(query), group=not no_group, theme=theme, minister=minister,
@@ -342,6 +353,9 @@ def watch_add(name: str, query: tuple[str, ...], index_dir: str, theme: str | No
 @json_option
 def watch_list(index_dir: str, as_json: bool) -> None:
     """List the saved searches: name, query, filters, last report."""
+    from .present import format_saved_searches
+    from .watch import SavedSearches
+
     searches = SavedSearches(index_dir).searches()
     if as_json:
         _print_json([search.to_dict() for search in searches])
@@ -354,6 +368,8 @@ def watch_list(index_dir: str, as_json: bool) -> None:
 @index_dir_option
 def watch_remove(name: str, index_dir: str) -> None:
     """Forget the saved search NAME."""
+    from .watch import SavedSearches
+
     removed = SavedSearches(index_dir).remove(name)
     click.echo(f"Removed {removed.name!r}.")
 
@@ -367,6 +383,9 @@ def watch_report(name: str | None, index_dir: str, as_json: bool) -> None:
 
     A report is remembered: the next one lists only what came after it.
     """
+    from .present import format_watch_reports
+    from .watch import SavedSearches
+
     with _open(index_dir) as searcher:
         reports = SavedSearches(index_dir).report(searcher, name)
     if as_json:

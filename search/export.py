@@ -12,14 +12,13 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator, Literal
+from typing import Any, Iterator
 
 from .filters import Filters
+from .options import EXPORT_FORMATS, SORT_ORDERS, ExportFormat, SortOrder
 from .results import Marking
-from .searcher import SORT_ORDERS, Searcher, SortOrder
+from .searcher import Searcher
 
-ExportFormat = Literal["csv", "markdown", "jsonl"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "markdown", "jsonl")
 COLUMNS = ("number", "date", "questioner", "minister", "theme", "title", "link", "passage", "id")
 """The fields of an exported row, in the order of the CSV and Markdown columns."""
 LINK_KEYS = ("pdf link", "pdf", "url", "link")

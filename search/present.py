@@ -8,13 +8,12 @@ from indexer.document import Document
 from indexer.pages import PAGES_KEY, page_at
 from indexer.structure import pair_parts, question_intro
 
-from .highlight import Passage
-from .results import Hit, IndexStats, Results
-
 if TYPE_CHECKING:
     from indexer.build import BuildReport
 
+    from .highlight import Passage
     from .profile import Profile
+    from .results import Hit, IndexStats, Results
     from .timeline import Timeline
     from .watch import SavedSearch, WatchReport
 

@@ -29,9 +29,9 @@ from indexer.textdata import fold
 
 from .filters import Filters
 from .scoring import QueryScorer
+from .options import TOP_WORDS
 from .searcher import Searcher
 
-TOP_WORDS = 15
 MIN_DOCUMENTS = 2
 MIN_SHARE = 0.02
 """A word must occur in at least MIN_DOCUMENTS and this share of the profile's documents to be

@@ -9,7 +9,7 @@ import os
 from collections import Counter
 from heapq import nlargest
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Mapping
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -22,15 +22,13 @@ from indexer.document import Document
 from indexer.errors import DocumentNotFound
 from indexer.schema import TEXT_FIELDS, question_key, stored_document
 
+from .options import MAX_LIMIT, SORT_ORDERS, SortOrder
 from .scoring import QueryScorer, live_postings
 from .filters import Filters
 from .query import FIELD_WEIGHTS, ParsedQuery, parse_query
 from .results import Hit, IndexStats, Marking, Results, hit_from_stored
 from .suggest import suggest
 
-MAX_LIMIT = 1000
-SortOrder = Literal["relevance", "date", "-date"]
-SORT_ORDERS: tuple[SortOrder, ...] = ("relevance", "date", "-date")
 FACET_COLUMNS = {"theme": "theme_facet", "minister": "minister_facet", "questioner": "questioner_facet", "year": "year"}
 """Facet name in results → the index column it counts."""
 _NO_DATE: int = DATETIME().default

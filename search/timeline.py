@@ -10,19 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from whoosh.util.times import long_to_datetime
 
 from .filters import Filters
+from .options import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE, Period
 from .searcher import _NO_DATE, Searcher, _facet_counts
 
-Period = Literal["month", "quarter", "year"]
-PERIODS: tuple[Period, ...] = ("month", "quarter", "year")
 MONTHS_PER: dict[Period, int] = {"month": 1, "quarter": 3, "year": 12}
-MAX_AUTO_PERIODS = 24
-"""Without `by`, the finest period that draws the matches' span in at most this many bars."""
-TOP_PEOPLE = 3
 
 
 @dataclass(frozen=True)

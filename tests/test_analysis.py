@@ -157,6 +157,14 @@ def test_words_that_are_not_split(word: str):
     assert split_compound(word) == ()
 
 
+def test_lexicon_names_are_sorted_so_bisection_finds_each():
+    from indexer.compounds import _lexicon
+
+    names = _lexicon().names
+    assert names == sorted(names)
+    assert [_lexicon().is_name(name) for name in ("kortrijk", "kortrij", "kortrijkk")] == [True, False, False]
+
+
 def test_compound_parts_are_indexed_at_the_compound_position():
     tokens = [(t.text, t.pos, t.part) for t in dutch_analyzer()("de kinderopvang", positions=True)]
     assert tokens == [

@@ -21,12 +21,13 @@ def _run(*args: str | Path) -> str:
 def test_speed_benchmark_measures_every_engine_it_can_run(tmp_path: Path) -> None:
     out = tmp_path / "speed.json"
     _run("benchmarks/speed.py", "--seeds", FIXTURE_SEEDS, "--scales", "1", "--repeat", "1", "--queries", "3",
-         "--engines", "vraagbaak", "whoosh", "fts5", "--json", out)
-    (result,) = json.loads(out.read_text())["results"]
+         "--engines", "vraagbaak", "whoosh", "fts5", "--rounds", "1", "--runs", "1", "--json", out)
+    measured = json.loads(out.read_text())
+    (result,) = measured["results"]
     assert result["queries"] == 3
     assert set(result["engines"]) == {"vraagbaak", "whoosh", "fts5"}
     assert result["engines"]["vraagbaak"]["build"]["wall"] > 0
-    assert "cold_start" in result
+    assert measured["commands"]
 
 
 def test_relevance_benchmark_scores_every_system(tmp_path: Path) -> None:

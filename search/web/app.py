@@ -30,10 +30,10 @@ from .. import (
     DocumentNotFound, IndexNotFound, IndexOutdated, IndexProblem, QuerySyntaxError, Results, Searcher,
     document_to_dict,
 )
-from ..export import EXTENSIONS, MEDIA_TYPES, ExportFormat, export_lines, export_rows
+from ..export import EXTENSIONS, MEDIA_TYPES, export_lines, export_rows
 from ..filters import Filters
-from ..searcher import SortOrder
-from ..timeline import TOP_PEOPLE, Period, Timeline, timeline_of
+from ..options import TOP_PEOPLE, ExportFormat, Period, SortOrder
+from ..timeline import Timeline, timeline_of
 from .templating import templates
 
 HERE = Path(__file__).parent

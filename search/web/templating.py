@@ -14,7 +14,8 @@ from indexer.document import Document
 from indexer.pages import PAGES_KEY, page_at
 
 from .. import Passage
-from ..timeline import Period, TimelinePeriod
+from ..options import Period
+from ..timeline import TimelinePeriod
 
 TEMPLATES = Path(__file__).parent / "templates"
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
