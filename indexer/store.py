@@ -50,11 +50,11 @@ see `Generation.manifest`)."""
 
 
 DAMAGED_INDEX_ERRORS: tuple[type[BaseException], ...] = (
-    whoosh.index.IndexError, OSError, EOFError, pickle.UnpicklingError, struct.error,
+    whoosh.index.IndexError, OSError, EOFError, pickle.UnpicklingError, struct.error, TypeError,
 )
 """What Whoosh raises opening an index that is empty (EmptyIndexError: no table of contents) or
 damaged (a missing file: OSError; a truncated one: EOFError; overwritten: UnpicklingError,
-struct.error). Each becomes an IndexProblem at `Generation.open` and `Generation.searcher`."""
+struct.error; an emptied table of contents: TypeError, from reading its first byte). Each becomes an IndexProblem at `Generation.open` and `Generation.searcher`."""
 
 
 def _damage(err: BaseException) -> str:

@@ -226,10 +226,10 @@ def format_document(document: Document, color: bool = False) -> str:
     strong = bold if color else _plain
     date = document.date.isoformat() if document.date else None
     lines = [strong(document.title)]
-    meta = _meta_line(document.number, date, document.questioner, document.minister, document.theme)
+    meta = _meta_line(document.number, date, document.questioner, document.addressee, document.theme)
     if meta:
         lines.append(meta)
-    if document.office:
+    if document.minister and document.office:  # the office of a minister named above
         lines.append(document.office)
     for key, value in document.extra.items():
         if key == PAGES_KEY:  # shown as "(p. N)" beside the text instead

@@ -378,7 +378,7 @@ class Searcher:
         for docnum, score in self._best(scorer.scores(), limit, group=True):
             shared = [key for key in terms if docnum in holders[key.term]]
             marking = Marking({field: {key.term for key in shared} for field in TEXT_FIELDS})
-            hit = hit_from_stored(self._searcher.stored_fields(docnum), score, marking)
+            hit = self._hit(docnum, score, marking, group=True)  # its copies in `also_asked`, as in search
             hits.append(dataclasses.replace(hit, shared_terms=tuple(key.word for key in shared)))
         # Counting every match would cost more than finding the best: the total is what is shown.
         return Results(query=doc_id, total=len(hits), page=1, limit=limit, hits=tuple(hits))
@@ -397,8 +397,8 @@ class Searcher:
             built_at=manifest.get("built_at"),
             index_bytes=sum(p.stat().st_size for p in self._generation.path.iterdir() if p.is_file()),
             analysis_version=manifest.get("analysis_version", ""),
-            themes=_column_counts(reader, "theme_facet", live),
-            years=dict(sorted(_column_counts(reader, "year", live).items())),
+            themes=_value_counts(self._column("theme_facet"), live),
+            years=dict(sorted(_value_counts(self._column("year"), live).items())),
         )
 
     def pdf_file(self, doc_id: str) -> Path:
@@ -414,13 +414,14 @@ class Searcher:
                 if path.suffix.lower() == ".pdf" and path.is_file():
                     return path
                 break
-        raise DocumentNotFound(f"No PDF for document '{doc_id}' in the index '{self.index_dir}'.")
+        raise DocumentNotFound(f"No PDF for document '{doc_id}' in the index.")
 
     def document(self, doc_id: str) -> Document:
         """The whole document with id `doc_id`; raises DocumentNotFound."""
         stored = self._searcher.document(id=doc_id)
         if stored is None:
-            raise DocumentNotFound(f"No document with id '{doc_id}' in the index '{self.index_dir}'.")
+            # Not the index's folder: the message reaches web visitors, who must not see server paths.
+            raise DocumentNotFound(f"No document with id '{doc_id}' in the index.")
         return stored_document(stored)
 
 
@@ -444,16 +445,9 @@ def _facet_counts(groups: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _column_counts(reader: Any, column: str, docnums: list[int]) -> dict[Any, int]:
-    """How often each value occurs in a sortable column, most frequent first; empty values skipped."""
-    if not docnums:  # an index of an empty corpus has no columns to open
-        return {}
-    values = reader.column_reader(column)
-    counts: dict[Any, int] = {}
-    for docnum in docnums:
-        value = values[docnum]
-        if value:
-            counts[value] = counts.get(value, 0) + 1
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
-
-
+def _value_counts(values: list[bytes], docnums: list[int]) -> dict[str, int]:
+    """How often each value of a column (see `_column_values`) occurs among `docnums`, most frequent
+    first; empty values skipped."""
+    counts = Counter(values[docnum] for docnum in docnums)
+    return {value.decode("utf-8"): count for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            if value}

@@ -89,11 +89,13 @@ def _lex(text: str, strict: bool = False) -> list[_Lexeme]:
             if match.group(1).lower() in FIELD_ALIASES:
                 raise _no_value(match.group(1))
             match = None  # "Opmerking: ..." in pasted text: a word
-        if match:
-            alias = match.group(1).lower()
-            if alias not in FIELD_ALIASES:
+        if match and match.group(1).lower() not in FIELD_ALIASES:
+            if strict:
                 known = ", ".join(sorted(a + ":" for a in FIELD_ALIASES))
                 raise QuerySyntaxError(f"Unknown field '{match.group(1)}:' in query; known fields: {known}.")
+            match = None  # "https://…", "Bron:NOS" in pasted text: words
+        if match:
+            alias = match.group(1).lower()
             fieldname = FIELD_ALIASES[alias]
             i = match.end()
             if text[i] == "(":

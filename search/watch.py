@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -189,10 +190,12 @@ class SavedSearches:
         except OSError as err:
             raise SavedSearchError(f"Cannot read the saved searches in '{path}': {err.strerror or err}.") from err
         try:
-            return json.loads(text)
+            state = json.loads(text)
+            _check_state(state)
         except ValueError as err:
             raise SavedSearchError(f"The saved searches in '{path}' are damaged ({err}); remove the file "
                                    "to start again without them.") from err
+        return state
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[dict[str, Any]]:
@@ -248,6 +251,23 @@ def _is_new(entry: list[Any], seen: int) -> bool:
     differs now from what it was at sync `seen`: other content then, or not there at all."""
     _, since, gaps = entry
     return since > seen or any(start <= seen and (end is None or seen < end) for start, end in gaps)
+
+
+def _check_state(state: Any) -> None:
+    """Raise ValueError unless `state` has the shape this module writes (a file edited by hand, or
+    another program's, must give a message, not a traceback)."""
+    if not isinstance(state, dict) or set(state) != {"sync", "generation", "documents", "searches"}:
+        raise ValueError("not the saved searches' layout")
+    if not isinstance(state["sync"], int) or not isinstance(state["generation"], (str, type(None))):
+        raise ValueError("no valid sync point")
+    if not isinstance(state["documents"], dict) or not all(isinstance(v, list) for v in state["documents"].values()):
+        raise ValueError("no valid document table")
+    known = {field.name for field in dataclass_fields(SavedSearch)} - {"name"} | {"seen"}
+    searches = state["searches"]
+    if not isinstance(searches, dict) or not all(
+            isinstance(search, dict) and isinstance(search.get("seen"), int) and set(search) <= known
+            for search in searches.values()):
+        raise ValueError("a saved search is not valid")
 
 
 def _fingerprint(stored: dict[str, Any]) -> str:

@@ -273,3 +273,16 @@ def test_index_with_damaged_saved_searches_still_succeeds_and_says_so(runner: Cl
     assert indexed.stdout.splitlines()[-1] == "No problems."
     assert indexed.stderr.startswith(f"Saved searches not checked: The saved searches in '{index_dir / 'saved_searches.json'}'"
                                      " are damaged (")
+
+
+@pytest.mark.parametrize("content", ["[]", '{"searches": {"a": 1}}',
+                                     '{"sync": 0, "generation": null, "documents": {}, "searches": {"a": {"query": "x"}}}'])
+@pytest.mark.parametrize("command", [["watch", "list"], ["watch", "report"]])
+def test_saved_searches_of_the_wrong_shape_are_one_line_saying_remove_the_file(
+        runner: CliRunner, watched: tuple[Path, Path], content: str, command: list[str]):
+    _, index_dir = watched
+    (index_dir / "saved_searches.json").write_text(content, encoding="utf-8")
+    result = runner.invoke(main, [*command, "--index-dir", str(index_dir)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: The saved searches in '{index_dir / 'saved_searches.json'}' are damaged (")
+    assert result.output.endswith("remove the file to start again without them.\n")

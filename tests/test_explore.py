@@ -279,3 +279,17 @@ def test_grouped_facets_count_a_question_once_per_value(searcher: Searcher):
 
 def test_hits_sorted_by_date_carry_no_score(searcher: Searcher):
     assert {h.score for h in searcher.search("trein", sort="-date").hits} == {0.0}
+
+
+def test_stats_count_across_segments_of_which_one_has_no_theme_or_date(tmp_path: Path):
+    # An update writes a segment of its own; one whose documents have no theme and no date has
+    # no such column, and the counts must still read each segment's own values.
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(FLEMISH_SEED, sources)
+    build_index([sources], tmp_path / "ix")
+    (sources / "extra.jsonl").write_text('{"id": "x", "question": "Een vraag zonder thema."}\n', encoding="utf-8")
+    build_index([sources], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as searcher:
+        stats = searcher.stats()
+    assert (stats.documents, stats.themes, stats.years) == (2, {"Onderwijs en Vorming": 1}, {"2024": 1})

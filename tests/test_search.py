@@ -281,6 +281,11 @@ def test_a_field_without_value_is_an_error_naming_the_field(searcher: Searcher, 
 
 def test_a_word_with_a_colon_that_is_no_field_is_a_word(searcher: Searcher):
     assert searcher.search("Opmerking: trein").total == searcher.search("opmerking trein").total > 0
+    # Pasted text holds web addresses and "Bron:NOS": words, not unknown fields.
+    pasted = searcher.search("zie https://www.dekamer.be/x (trein", limit=100)
+    assert pasted.notice == "Unmatched '(' read as plain text."
+    assert {hit.id for hit in searcher.search("trein", limit=100).hits} <= {hit.id for hit in pasted.hits}
+    assert searcher.search("Bron:NOS trein").total == searcher.search("bron nos trein").total > 0
 
 
 @pytest.mark.parametrize("query, message", [
@@ -338,9 +343,14 @@ def _zero(path: Path) -> None:
     path.write_bytes(bytes(path.stat().st_size))
 
 
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
 @pytest.mark.parametrize("pattern, damage, reason", [
     ("*.toc", _remove, "it has no index files"),                    # whoosh's EmptyIndexError
     ("*.toc", _truncate, "a file of it is damaged (UnpicklingError"),
+    ("*.toc", _empty, "a file of it is damaged (TypeError"),
     ("*.seg", _remove, "No such file or directory: MAIN_"),         # OSError
     ("*.seg", _truncate, "a file of it is damaged (EOFError"),
     ("*.seg", _zero, "a file of it is damaged (UnpicklingError"),
