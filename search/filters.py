@@ -14,13 +14,21 @@ from whoosh import query as wq
 from indexer.analysis import name_analyzer
 from indexer.errors import QuerySyntaxError
 
-def filter_query(field: str, value: str, phrase: bool = False) -> wq.Query:
+IsFacetValue = Callable[[str, str], bool]
+"""Whether a value is one the index's facet (by its name: "theme", "minister", "questioner") lists."""
+
+
+def filter_query(field: str, value: str, phrase: bool = False, is_facet_value: IsFacetValue | None = None) -> wq.Query:
     """The filter `field:value` of the query syntax (field by its schema name: "theme", "date", ...).
 
     Names and themes match case- and diacritic-insensitively, on any of their words ("weyts"
-    matches "Ben Weyts"); several words must all occur, in order when `phrase` is set.
+    matches "Ben Weyts"); several words must all occur, in order when `phrase` is set. With
+    `is_facet_value`, a name given exactly as a facet lists it ("Minister van Justitie") selects
+    exactly that value, so that a drill-down count is exact.
     """
     value = value.strip()
+    if field in ("theme", "minister", "questioner") and is_facet_value is not None and is_facet_value(field, value):
+        return wq.Term(f"{field}_facet", value)
     if field == "date":
         return _date_query(value)
     if field == "number":
@@ -56,15 +64,12 @@ class Filters:
     date_to: str | dt.date | None = None
     answered: bool | None = None
 
-    def queries(self, is_facet_value: Callable[[str, str], bool] | None = None) -> list[wq.Query]:
-        """The filters as queries. With `is_facet_value`, a name given exactly as a facet lists it
-        ("Minister van Justitie") selects exactly that value, so a drill-down count is exact."""
+    def queries(self, is_facet_value: IsFacetValue | None = None) -> list[wq.Query]:
+        """The filters as queries (`is_facet_value` as for `filter_query`)."""
         queries = []
         for name, value in (("theme", self.theme), ("minister", self.minister), ("questioner", self.questioner)):
-            if value and is_facet_value is not None and is_facet_value(name, value):
-                queries.append(wq.Term(f"{name}_facet", value))
-            elif value:
-                queries.append(filter_query(name, value))
+            if value:
+                queries.append(filter_query(name, value, is_facet_value=is_facet_value))
         if self.date_from or self.date_to:
             low, high = _option_date("--from", self.date_from), _option_date("--to", self.date_to)
             if low and high and _date_bounds(low)[0] > _date_bounds(high)[1]:

@@ -23,7 +23,7 @@ from indexer.errors import QuerySyntaxError
 from indexer.schema import NAME_FIELDS, TEXT_FIELDS
 from indexer.wordforms import related_stems
 
-from .filters import filter_query, name_terms
+from .filters import IsFacetValue, filter_query, name_terms
 from .syntax import FILTER_FIELDS, Node, Parser, nothing_to_search, only_filters, quoted
 
 FIELD_WEIGHTS: dict[str, float] = {
@@ -81,13 +81,15 @@ class ParsedQuery:
     quotes taken as plain characters, a wildcard '*' ignored (not in strict mode, where they are errors)."""
 
 
-def parse_query(text: str, field_weights: dict[str, float] | None = None, *, strict: bool = False) -> ParsedQuery:
+def parse_query(text: str, field_weights: dict[str, float] | None = None, *, strict: bool = False,
+                is_facet_value: IsFacetValue | None = None) -> ParsedQuery:
     """Parse `text` in Vraagbaak's query syntax; raises QuerySyntaxError with a one-line reason.
 
     Unmatched brackets and quotes are read as plain characters, and a trailing '*' is ignored,
     as pasted text needs; `ParsedQuery.notice` says so. `strict=True` makes them errors.
+    `is_facet_value`: see `filter_query` (a searcher passes its index's).
     """
-    compiler = _Compiler(field_weights or FIELD_WEIGHTS)
+    compiler = _Compiler(field_weights or FIELD_WEIGHTS, is_facet_value)
     parser = Parser(text, strict)
     tree = parser.parse()
     compiled = compiler.group(tree, top=True)
@@ -103,8 +105,9 @@ def parse_query(text: str, field_weights: dict[str, float] | None = None, *, str
 
 
 class _Compiler:
-    def __init__(self, weights: dict[str, float]) -> None:
+    def __init__(self, weights: dict[str, float], is_facet_value: IsFacetValue | None = None) -> None:
         self.weights = weights
+        self.is_facet_value = is_facet_value
         self.highlight: dict[str, set[str]] = {}
         self.scored = False
         self.all_words: wq.Query | None = None
@@ -249,7 +252,7 @@ class _Compiler:
                     self.term_weights[term] = max(weight, self.term_weights.get(term, 0.0))
 
     def filter(self, node: Node) -> wq.Query:
-        return filter_query(node.field or "", node.text, phrase=node.kind == "phrase")
+        return filter_query(node.field or "", node.text, phrase=node.kind == "phrase", is_facet_value=self.is_facet_value)
 
 
 def _joinable(text: str) -> str | None:

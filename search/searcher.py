@@ -150,7 +150,7 @@ class Searcher:
         view of a query (a page, a timeline, an export) is built from."""
         filter_queries = filters.queries(self._is_facet_value)
         if query.strip() or not filter_queries:
-            parsed = parse_query(query, self.field_weights, strict=strict)
+            parsed = parse_query(query, self.field_weights, strict=strict, is_facet_value=self._is_facet_value)
         else:
             parsed = ParsedQuery(wq.Every(), scored=False)
         whoosh_query = parsed.query

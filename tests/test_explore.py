@@ -293,3 +293,20 @@ def test_stats_count_across_segments_of_which_one_has_no_theme_or_date(tmp_path:
     with Searcher(tmp_path / "ix") as searcher:
         stats = searcher.stats()
     assert (stats.documents, stats.themes, stats.years) == (2, {"Onderwijs en Vorming": 1}, {"2024": 1})
+
+
+def test_a_facet_value_selects_the_same_in_the_query_as_as_an_option(tmp_path: Path):
+    # Two offices, the one's words all in the other: the exact value selects only its own.
+    records = [{"id": "a", "question": "Gevangenissen zijn overvol.", "minister": "Minister van Justitie"},
+               {"id": "b", "question": "Gevangenissen in Nederland.", "minister": "Minister van Justitie en Veiligheid"}]
+    (tmp_path / "records.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    build_index([tmp_path / "records.jsonl"], tmp_path / "ix")
+    with Searcher(tmp_path / "ix") as searcher:
+        facets = searcher.search("gevangenissen", facets=True).facets
+        assert facets["minister"] == {"Minister van Justitie": 1, "Minister van Justitie en Veiligheid": 1}
+        for value in facets["minister"]:
+            in_query = searcher.search(f'gevangenissen minister:"{value}"')
+            assert [hit.minister for hit in in_query.hits] == [value]
+            assert in_query.total == searcher.search("gevangenissen", minister=value).total == 1
+        # A value that no facet lists still matches by its words.
+        assert searcher.search("gevangenissen minister:justitie").total == 2
