@@ -133,7 +133,7 @@ def build_index(
         files, problems = discover(sources)
         build = _Build(root, previous, progress, parallel=processes > 1 and (os.cpu_count() or 1) > 1,
                        processes=processes)
-        build.unreadable = [p.path for p in problems if p.reason.startswith("cannot read")]
+        build.unreadable = [str(Path(p.path).resolve()) for p in problems if p.reason.startswith("cannot read")]
         try:
             build.run(files, problems)
             problems = [dataclasses.replace(p, known=True) if _problem_key(p) in reported else p for p in problems]
@@ -296,7 +296,7 @@ class _Build:
                 digest = hashlib.sha1(read_bytes(source)).hexdigest()
             except (DocumentParseError, OSError):
                 continue  # reported when the build reads it
-            old = self.old_files.get(f"{source.root}{KEY_SEPARATOR}{source.relative}")
+            old = self.old_files.get(_file_key(source))
             if old is None or old["hash"] != digest:
                 jobs.append((str(source.path), digest))
         if len(jobs) >= EXTRACT_AHEAD_MIN:
@@ -327,8 +327,7 @@ class _Build:
                 self.unchanged += 1
 
     def _file(self, source: SourceFile, problems: list[Problem]) -> None:
-        # Keyed by root and relative path: the same file under two source folders has two ids.
-        key = f"{source.root}{KEY_SEPARATOR}{source.relative}"
+        key = _file_key(source)
         path = str(source.path)
         try:
             data = read_bytes(source)
@@ -470,6 +469,13 @@ def _owners(files: dict[str, dict[str, Any]]) -> dict[str, str]:
         for doc_id in entry["ids"]:
             owner.setdefault(doc_id, key)
     return owner
+
+
+def _file_key(source: SourceFile) -> str:
+    """A source file's key in the manifest: its root folder, resolved, and its path in it. The
+    same file under two source folders has two ids; a folder given another way ("seeds",
+    "./seeds", "/home/me/vraagbaak/seeds") is the same folder, so nothing is re-indexed."""
+    return f"{source.root.resolve()}{KEY_SEPARATOR}{source.relative}"
 
 
 def _key_path(key: str) -> str:

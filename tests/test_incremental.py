@@ -47,6 +47,14 @@ def test_second_build_changes_nothing(corpus: Path, tmp_path: Path):
     assert len(list((tmp_path / "ix").glob("gen-*"))) == 1  # a no-op writes no new generation
 
 
+def test_the_same_folder_written_another_way_changes_nothing(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    build_index([corpus], tmp_path / "ix")
+    monkeypatch.chdir(corpus.parent)
+    for spelling in (corpus.name, f"./{corpus.name}", f"../{corpus.parent.name}/{corpus.name}"):
+        report = build_index([spelling], tmp_path / "ix")
+        assert (report.added, report.updated, report.removed) == (0, 0, 0), spelling
+
+
 def test_added_changed_and_removed_files(corpus: Path, tmp_path: Path):
     build_index([corpus], tmp_path / "ix")
     (corpus / "nieuw.txt").write_text(
