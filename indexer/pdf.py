@@ -12,8 +12,10 @@ without a text layer (a scan: OCR is not supported).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import logging
 import multiprocessing
 import os
 import re
@@ -84,17 +86,34 @@ class PdfText:
         return "\n".join(line.text for line in self.lines)
 
 
+@contextlib.contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    """pypdf's log lines kept in while it reads: it warns of what it works around (a missing
+    optional font package, a malformed object) on every page, and a library stays quiet; what
+    makes a PDF unreadable is raised and reported with the file instead."""
+    logger = logging.getLogger("pypdf")
+    handler, propagate = logging.NullHandler(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 def extract_pages(data: bytes, path: str) -> Extracted:
     """Each page's raw text (pypdf's reading order) and the document information (`title`,
     `subject`, `producer`, ... with lower-case keys); DocumentParseError when the PDF is corrupt,
     encrypted or has no text at all."""
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentParseError(path, _ENCRYPTED)
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
-        metadata = {str(key).lstrip("/").lower(): str(value) for key, value in (info or {}).items() if value}
+        with _pypdf_quiet():
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise DocumentParseError(path, _ENCRYPTED)
+            pages = [page.extract_text() or "" for page in reader.pages]
+            info = reader.metadata
+            metadata = {str(key).lstrip("/").lower(): str(value) for key, value in (info or {}).items() if value}
     except DocumentParseError:
         raise
     except FileNotDecryptedError as err:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable
@@ -110,8 +109,6 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     from .present import format_new_counts, format_report
     from .watch import SavedSearches
 
-    # A PDF pypdf cannot read is in the report, with the reason; its log lines would repeat it.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     def waiting(holder: str) -> None:
         click.echo(f"Waiting for the lock on {index_dir}, held by {holder} (at most {lock_timeout:g} s)…", err=True)
