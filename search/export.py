@@ -79,10 +79,7 @@ def export_rows(
         raise ValueError(f"sort must be one of {', '.join(SORT_ORDERS)}, not {sort!r}")
     filters = Filters(theme, minister, questioner, date_from, date_to, answered)
     parsed, scorer, matches = searcher._matching(query, filters, strict)
-    if sort == "relevance" and not parsed.scored:
-        sort = "-date"  # as Searcher.search orders a query of filters only
-    total = searcher._distinct_questions(matches) if group else len(matches)
-    ranked = searcher._ordered(parsed, scorer, matches, total, sort, total, group)
+    ranked, _, _ = searcher._ordered(parsed, scorer, matches, sort, None, group)
     return _rows(searcher, ranked, searcher._marking(parsed) if ranked else None, group)
 
 

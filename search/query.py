@@ -190,15 +190,16 @@ class _Compiler:
         found: list[tuple[list[wq.Query], wq.Query]] = []
         if self._negated:
             return found
+        joinable = [_joinable(node.text) if q is not None else None for _, node, q in free_words]
         for first in range(len(free_words)):
             for size in range(2, JOINED_WORDS_MAX + 1):
                 run = free_words[first:first + size]
+                parts = [part for part in joinable[first:first + size] if part is not None]
                 if len(run) < size or run[-1][0] - run[0][0] != size - 1:
                     break  # not adjacent in the query
-                parts = [_joinable(node.text) for _, node, _ in run]
-                if any(q is None or node.field != run[0][1].field for _, node, q in run) or None in parts:
+                if len(parts) < size or any(node.field != run[0][1].field for _, node, _ in run):
                     break
-                query = self.text(Node("word", "".join(parts), run[0][1].field), joined=size)  # type: ignore[arg-type]
+                query = self.text(Node("word", "".join(parts), run[0][1].field), joined=size)
                 if query is not None:
                     for _, node, _ in run:
                         self.words.setdefault(node.text, []).append(query)

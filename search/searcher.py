@@ -130,13 +130,10 @@ class Searcher:
         if sort not in SORT_ORDERS:
             raise ValueError(f"sort must be one of {', '.join(SORT_ORDERS)}, not {sort!r}")
         parsed, scorer, matches = self._matching(query, Filters(theme, minister, questioner, date_from, date_to, answered), strict)
-        if sort == "relevance" and not parsed.scored:
-            sort = "-date"  # nothing to rank by: the newest questions first
         offset = (page - 1) * limit
         # One path whatever the options: the matches as a set, then the page from it (by score or
         # by date) and the facet counts from the same set, so options never change hits or scores.
-        total = self._distinct_questions(matches) if group else len(matches)
-        top = self._ordered(parsed, scorer, matches, total, sort, offset + limit, group)
+        top, total, sort = self._ordered(parsed, scorer, matches, sort, offset + limit, group)
         marking = self._marking(parsed) if highlight and top[offset:offset + limit] else None
         hits = [self._hit(docnum, score, marking, group) for docnum, score in top[offset:offset + limit]]
         return Results(
@@ -163,14 +160,19 @@ class Searcher:
         """The matches and scores of `query`, the one way this searcher ranks."""
         return QueryScorer(self._searcher, query, self._weighting, self._cached("norms", dict))
 
-    def _ordered(self, parsed: ParsedQuery, scorer: QueryScorer, matches: set[int], total: int, sort: SortOrder,
-                 count: int, group: bool) -> list[tuple[int, float]]:
-        """The first `count` of `matches` (`total` of them in the unit shown) in `sort` order, as
-        (docnum, score): by score, or by date with score 0."""
+    def _ordered(self, parsed: ParsedQuery, scorer: QueryScorer, matches: set[int], sort: SortOrder,
+                 count: int | None, group: bool) -> tuple[list[tuple[int, float]], int, SortOrder]:
+        """The first `count` (None: all) of `matches` in `sort` order, as (docnum, score): by
+        score, or by date with score 0; with how many matches there are in the unit shown
+        (questions when grouped) and the order used (a query that ranks nothing: newest first)."""
+        if sort == "relevance" and not parsed.scored:
+            sort = "-date"  # nothing to rank by: the newest questions first
+        total = self._distinct_questions(matches) if group else len(matches)
+        count = total if count is None else count
         copies = len(matches) / max(total, 1)  # documents per question: how many to rank for a page
         if sort == "relevance":
-            return self._ranked(scorer, matches, parsed.all_words, count, group, copies)
-        return self._by_date(matches, count, group, copies, newest_first=sort == "-date")
+            return self._ranked(scorer, matches, parsed.all_words, count, group, copies), total, sort
+        return self._by_date(matches, count, group, copies, newest_first=sort == "-date"), total, sort
 
     def _ranked(self, scorer: QueryScorer, matches: set[int], all_words: wq.Query | None, count: int,
                 group: bool, copies: float) -> list[tuple[int, float]]:

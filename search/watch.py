@@ -165,7 +165,7 @@ class SavedSearches:
         total = searcher._distinct_questions(new) if search.group else len(new)
         if not with_hits or not new:
             return WatchReport(search, total, ())
-        newest = searcher._ordered(parsed, scorer, new, total, "-date", total, search.group)
+        newest, _, _ = searcher._ordered(parsed, scorer, new, "-date", None, search.group)
         marking = searcher._marking(parsed)
         return WatchReport(search, total, tuple(searcher._hit(docnum, 0.0, marking, search.group)
                                                 for docnum, _ in newest))
