@@ -188,7 +188,7 @@ class _Compiler:
         knows the loanwords and new coinages among them. The joined word counts as each of the
         words it joins (its weight in a field times their number)."""
         found: list[tuple[list[wq.Query], wq.Query]] = []
-        if self._negated:
+        if self._negated or len(free_words) < 2:
             return found
         joinable = [_joinable(node.text) if q is not None else None for _, node, q in free_words]
         for first in range(len(free_words)):
