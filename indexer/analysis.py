@@ -31,7 +31,7 @@ from .textdata import data_bytes, fold, read_data
 EXACT_PREFIX = "="
 CHAIN_VERSION = 2
 """Bump when the chain's behaviour changes; the data files' contents are part of the version too."""
-DATA_FILES = ("stopwords_nl.txt", "stem_overrides.txt", "lexicon_nl.txt.gz", "compound_protected.txt",
+DATA_FILES = ("stopwords_nl.txt", "stem_overrides.txt", "lexicon_nl.txt", "compound_protected.txt",
               "compound_nonparts.txt")
 
 # Runs of letters and digits, joined by inner punctuation ("700.000", "2019/C/42", "auto's",

@@ -14,20 +14,20 @@ its own ("verschillende", "ziekenhuis") stays whole, a rare compound of common w
 particles and suffix-like words of `data/compound_nonparts.txt` (onder, ster) and the stop words
 are never a part, nor joined with a linking sound (acht·er·stand is achterstand, not acht + stand).
 
-The lexicon `data/lexicon_nl.txt.gz` lists OpenTaal's lower-case words that occur in the seeds
-(BSD / CC-BY 3.0, see `data/LEXICON-LICENSE.txt`), their counts, and OpenTaal's proper names, on
-three lines. Rebuild it:
+The lexicon `data/lexicon_nl.txt` lists OpenTaal's lower-case words that occur in the seeds
+(BSD / CC-BY 3.0, see `data/LEXICON-LICENSE.txt`) with their counts, and OpenTaal's proper names.
+Rebuild it:
     python scripts/derive_lexicon.py PATH/TO/opentaal/wordlist.txt seeds/
 """
 
 from __future__ import annotations
 
 import collections
-import gzip
+import itertools
 import math
 import re
-from bisect import bisect_left
-from functools import cached_property, lru_cache
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from .textdata import data_bytes, fold, read_data
@@ -39,7 +39,7 @@ MIN_SHORT_PART_COUNT = 20
 MAX_PARTS = 4
 MAX_LEXICON_WORD = 18
 LINKS = ("", "s", "e", "en", "er")
-LEXICON_FILE = "lexicon_nl.txt.gz"
+LEXICON_FILE = "lexicon_nl.txt"
 
 _SHORT_PART_WEIGHT = math.log(MIN_SHORT_PART_COUNT + 1)
 
@@ -49,43 +49,57 @@ NON_PARTS = frozenset(read_data("compound_nonparts.txt")) | frozenset(read_data(
 
 
 class Lexicon:
-    """The seed-corpus counts of the lexicon's words, and its proper names."""
+    """The seed-corpus counts of the lexicon's words, and its proper names.
+
+    The file groups both by their first MIN_PART letters, a line per group, and a group is read
+    when a word first needs it: a one-off search splits a few words and reads a few groups, a
+    build reads them all, once.
+    """
 
     def __init__(self, text: str) -> None:
-        # Three lines: the words, their counts, the proper names, each space-separated, so that
-        # loading is three splits and a dict(zip()) at C speed (a Python loop over 70,000 entries
-        # took 150 ms, which every one-shot `vraagbaak search` with a long word would pay).
-        words, counts, names = text.split("\n")
-        self.counts: dict[str, str] = dict(zip(words.split(" "), counts.split(" ")))
-        # Sorted (as written), and looked up by bisection: making a set of them cost more than the
-        # few names a query or a build's distinct words look up.
-        self.names = names.split(" ")
+        words, names = text.split("\n\n")
+        self._word_lines = {line[:MIN_PART]: line for line in words.split("\n")}
+        self._name_lines = {line[:MIN_PART]: line for line in names.split("\n")}
+
+    @lru_cache(maxsize=None)
+    def beginning_with(self, beginning: str) -> tuple[dict[str, str], int]:
+        """The words beginning with `beginning` (MIN_PART letters), each with its count (as
+        written), and the length of the longest of them (0 for none)."""
+        line = self._word_lines.get(beginning)
+        if line is None:
+            return {}, 0
+        fields = line.split(" ")
+        group = dict(zip(fields[::2], fields[1::2]))
+        return group, max(map(len, group))
 
     @lru_cache(maxsize=100_000)
     def weight(self, word: str) -> float:
         """Log of (count + 1); 0 for a word not in the lexicon (or only as a proper name)."""
-        count = self.counts.get(word)
+        count = self.beginning_with(word[:MIN_PART])[0].get(word)
         return math.log(int(count) + 1) if count else 0.0
 
     def is_name(self, word: str) -> bool:
-        at = bisect_left(self.names, word)
-        return at < len(self.names) and self.names[at] == word
+        return word in self._names_beginning_with(word[:MIN_PART])
 
-    @cached_property
-    def longest(self) -> dict[str, int]:
-        """For each word beginning (its first MIN_PART letters), the length of the longest word with it."""
-        longest: dict[str, int] = {}
-        for word in self.counts:
-            start = word[:MIN_PART]
-            if len(word) > longest.get(start, 0):
-                longest[start] = len(word)
-        return longest
+    @lru_cache(maxsize=None)
+    def _names_beginning_with(self, beginning: str) -> frozenset[str]:
+        return frozenset(self._name_lines.get(beginning, "").split(" "))
+
+    def words(self) -> Iterator[str]:
+        """Every word of the lexicon."""
+        for beginning in self._word_lines:
+            yield from self.beginning_with(beginning)[0]
+
+    def names(self) -> Iterator[str]:
+        """Every proper name of the lexicon."""
+        for line in self._name_lines.values():
+            yield from line.split(" ")
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> Lexicon:
     """Loaded on first use, when a word long enough to be a compound is analysed."""
-    return Lexicon(gzip.decompress(data_bytes(LEXICON_FILE)).decode("utf-8"))
+    return Lexicon(data_bytes(LEXICON_FILE).decode("utf-8"))
 
 
 def is_known_word(word: str) -> bool:
@@ -95,9 +109,9 @@ def is_known_word(word: str) -> bool:
 
 def lexicon_words_at(word: str, start: int) -> list[str]:
     """The lexicon words (the possible parts of a compound) that begin at `start` in `word`."""
-    lexicon = _lexicon()
-    counts, end = lexicon.counts, min(len(word), start + lexicon.longest.get(word[start:start + MIN_PART], 0))
-    return [word[start:stop] for stop in range(start + MIN_PART, end + 1) if word[start:stop] in counts]
+    group, longest = _lexicon().beginning_with(word[start:start + MIN_PART])
+    end = min(len(word), start + longest)
+    return [word[start:stop] for stop in range(start + MIN_PART, end + 1) if word[start:stop] in group]
 
 
 @lru_cache(maxsize=200_000)
@@ -114,12 +128,12 @@ def split_compound(word: str) -> tuple[str, ...]:
     # best[m][i]: the highest sum of log frequencies cutting word[i:] into m parts, and the parts.
     best: list[list[tuple[float, tuple[str, ...]] | None]] = [[None] * (n + 1) for _ in range(MAX_PARTS + 1)]
     best[0][n] = (0.0, ())
-    counts, longest = lexicon.counts, lexicon.longest
     for i in range(n - MIN_PART, -1, -1):
-        # Only cuts no longer than the longest lexicon word with the same first letters.
-        for j in range(i + MIN_PART, min(n, i + longest.get(word[i:i + MIN_PART], 0)) + 1):
+        # Only the lexicon words with the same first letters; most cuts are a plain dict miss.
+        group, longest = lexicon.beginning_with(word[i:i + MIN_PART])
+        for j in range(i + MIN_PART, min(n, i + longest) + 1):
             part = word[i:j]
-            if part not in counts or part in NON_PARTS:  # most cuts: a plain dict miss
+            if part not in group or part in NON_PARTS:
                 continue
             weight = lexicon.weight(part)
             if len(part) == MIN_PART and weight < _SHORT_PART_WEIGHT:
@@ -150,8 +164,9 @@ _TOKEN_RE = re.compile(r"[^\W\d_]+")
 
 
 def derive_lexicon(wordlist: Path, corpus: Path) -> str:
-    """The lexicon file's text from an OpenTaal word list and a folder of seed texts: a line of
-    words, a line of their counts in the seeds, a line of proper names (see module docstring)."""
+    """The lexicon file's text from an OpenTaal word list and a folder of seed texts: the words,
+    each followed by its count in the seeds, then after an empty line the proper names; each a
+    line per first MIN_PART letters, space-separated (see `Lexicon`)."""
     counts: collections.Counter[str] = collections.Counter()
     for path in corpus.rglob("*.txt"):
         counts.update(fold(w) for w in _TOKEN_RE.findall(path.read_text(encoding="utf-8", errors="replace").lower()))
@@ -169,5 +184,11 @@ def derive_lexicon(wordlist: Path, corpus: Path) -> str:
                 words[word] = counts[word]
         elif entry[0].isupper() and entry[1:] == entry[1:].lower():
             names.add(word)
-    ordered = sorted(words)
-    return "\n".join([" ".join(ordered), " ".join(str(words[w]) for w in ordered), " ".join(sorted(names - set(words)))])
+    return "\n\n".join(["\n".join(_grouped(f"{word} {words[word]}" for word in sorted(words))),
+                        "\n".join(_grouped(sorted(names - set(words))))])
+
+
+def _grouped(entries: Iterable[str]) -> Iterator[str]:
+    """Sorted entries as lines, one line per first MIN_PART letters."""
+    for _, group in itertools.groupby(entries, key=lambda entry: entry[:MIN_PART]):
+        yield " ".join(group)

@@ -1,4 +1,4 @@
-"""Rebuild the compound splitter's lexicon (indexer/data/lexicon_nl.txt.gz) from OpenTaal's word list.
+"""Rebuild the compound splitter's lexicon (indexer/data/lexicon_nl.txt) from OpenTaal's word list.
 
     python scripts/derive_lexicon.py PATH/TO/opentaal/wordlist.txt SEEDS_FOLDER
 
@@ -7,7 +7,6 @@ See indexer/compounds.py for what the lexicon holds.
 
 from __future__ import annotations
 
-import gzip
 import sys
 from pathlib import Path
 
@@ -20,10 +19,10 @@ def main(argv: list[str]) -> None:
         sys.exit(__doc__)
     text = derive_lexicon(Path(argv[0]), Path(argv[1]))
     target = DATA_DIR / LEXICON_FILE
-    with gzip.open(target, "wt", encoding="utf-8", compresslevel=9) as out:
-        out.write(text)
-    words, _, names = text.split("\n")
-    print(f"{words.count(' ') + 1:,} words and {names.count(' ') + 1:,} names written to {target}")
+    target.write_text(text, encoding="utf-8")
+    words, names = text.split("\n\n")
+    print(f"{(words.count(' ') + words.count(chr(10)) + 1) // 2:,} words and "
+          f"{names.count(' ') + names.count(chr(10)) + 1:,} names written to {target}")
 
 
 if __name__ == "__main__":

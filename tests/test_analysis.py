@@ -157,12 +157,32 @@ def test_words_that_are_not_split(word: str):
     assert split_compound(word) == ()
 
 
-def test_lexicon_names_are_sorted_so_bisection_finds_each():
+def test_the_lexicon_file_is_what_derive_lexicon_writes(tmp_path):
+    # Words are looked up in the group of their first letters: a word or name filed under another
+    # group would never be found.
+    from indexer.compounds import Lexicon, derive_lexicon
+
+    wordlist = tmp_path / "wordlist.txt"
+    wordlist.write_text("kind\nkinderen\nopvang\nKortrijk\nKorea\nkorf\nbrood\nx\n", encoding="utf-8")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text("De kinderen, het kind en de opvang; kind.", encoding="utf-8")
+    lexicon = Lexicon(derive_lexicon(wordlist, tmp_path / "seeds"))
+    assert sorted(lexicon.words()) == ["kind", "kinderen", "opvang"]  # only words the seeds use
+    assert [round(lexicon.weight(w), 3) for w in ("kind", "opvang", "brood", "kortrijk")] == [1.099, 0.693, 0, 0]
+    assert lexicon.beginning_with("kin") == ({"kind": "2", "kinderen": "1"}, 8)
+    assert sorted(lexicon.names()) == ["korea", "kortrijk"]
+    assert [lexicon.is_name(name) for name in ("kortrijk", "korea", "kortrij", "korf")] == [True, True, False, False]
+
+
+def test_the_lexicon_finds_each_of_its_words_and_names():
     from indexer.compounds import _lexicon
 
-    names = _lexicon().names
-    assert names == sorted(names)
-    assert [_lexicon().is_name(name) for name in ("kortrijk", "kortrij", "kortrijkk")] == [True, False, False]
+    lexicon = _lexicon()
+    words, names = list(lexicon.words()), list(lexicon.names())
+    assert len(words) > 30_000 and len(names) > 40_000
+    assert all(lexicon.weight(word) > 0 for word in words)
+    assert all(lexicon.is_name(name) for name in names)
+    assert not lexicon.is_name("kortrijkk") and lexicon.weight("kinderopvangg") == 0
 
 
 def test_compound_parts_are_indexed_at_the_compound_position():
@@ -214,7 +234,7 @@ def test_every_word_begins_with_a_key_of_its_stem():
     from indexer.analysis import fold, stem_keys, words
     from indexer.compounds import _lexicon
 
-    vocabulary = set(_lexicon().counts)
+    vocabulary = set(_lexicon().words())
     for path in sorted(FIXTURES.rglob("*.txt")):
         vocabulary.update(fold(word.lower()) for word, *_ in words(path.read_text(encoding="utf-8")))
     missed = [word for word in sorted(vocabulary) if stem(word) and not word.startswith(stem_keys(stem(word)))]
