@@ -11,9 +11,9 @@ only their exact form, so they do not count for ranking but "quoted phrases" sti
 A compound adds the stems of its parts at its position too ("kinderopvang": "kinder", "opvang").
 
 The filters are the one definition of the chain. Indexing and highlighting take the terms of each
-distinct word from `word_terms`, which runs the same filters on the word once and keeps the
-result, so a change to a filter, the stop words or the stemmer's overrides is one edit that
-indexing, querying and highlighting all follow.
+distinct word from `wordterms.word_terms`, which runs the same filters on the word once
+(`filter_word`) and keeps the result, so a change to a filter, the stop words or the stemmer's
+overrides is one edit that indexing, querying and highlighting all follow.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Iterator
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, Token, Tokenizer
 
-from .compounds import is_known_word, lexicon_words_at, split_compound
+from .compounds import is_known_word, split_compound
 from .textdata import data_bytes, fold, read_data
 
 EXACT_PREFIX = "="
@@ -124,48 +124,6 @@ def words(text: str) -> Iterator[Word]:
             if len(parts) > 1:
                 joiner = "-" if any(_DIGIT_RE.search(p[0]) for p in parts) else ""
                 yield joiner.join(p[0] for p in parts), first_pos, parts[0][1], parts[-1][2], True
-
-
-def term_positions(text: str) -> dict[bytes, list[int]]:
-    """Each index term of `text` (in UTF-8, as the index keeps it) with its positions: what
-    `dutch_analyzer()` indexes, by the cached per-word path (`word_terms`). Indexing's inner loop:
-    the positions are gathered per distinct word first (a text repeats its words), and a run of
-    letters or digits that is one word — the common case — skips the general tokenizer."""
-    by_word: dict[str | tuple[str, bool], list[int]] = {}
-    pos = 0
-    for run in WORD_RUN_RE.findall(text):
-        if run.isalnum():
-            found = by_word.get(run)
-            if found is None:
-                by_word[run] = [pos]
-            else:
-                found.append(pos)
-            pos += 1
-            continue
-        run_words, width = _run_words(run)
-        for word, offset, whole in run_words:
-            by_word.setdefault((word, whole), []).append(pos + offset)
-        pos += width
-    positions: dict[bytes, list[int]] = {}
-    for key, found in by_word.items():
-        for term in _word_terms_utf8(key) if isinstance(key, str) else _word_terms_utf8(*key):
-            known = positions.get(term)
-            # The lists are shared between terms, never changed once placed: merge into a new one.
-            positions[term] = found if known is None else sorted(known + found)
-    return positions
-
-
-@lru_cache(maxsize=300_000)
-def _word_terms_utf8(word: str, whole: bool = False) -> tuple[bytes, ...]:
-    return tuple(term.encode("utf-8") for term in word_terms(word, whole))
-
-
-@lru_cache(maxsize=100_000)
-def _run_words(run: str) -> tuple[tuple[tuple[str, int, bool], ...], int]:
-    """The words of one run of joined characters ("700.000", "e-mail", "verbeteren.Het") with
-    their positions in it, and how many positions it takes; runs like these recur."""
-    found = tuple((word, pos, whole) for word, pos, _, _, whole in words(run))
-    return found, max((pos for _, pos, _ in found), default=-1) + 1
 
 
 def _set(token: Token, text: str, pos: int, start: int, end: int, keeporiginal: bool) -> None:
@@ -327,33 +285,21 @@ def _snowball():  # type: ignore[no-untyped-def]
     return snowballstemmer.stemmer("dutch_porter")
 
 
-@lru_cache(maxsize=300_000)
-def word_terms(word: str, whole: bool = False) -> tuple[str, ...]:
-    """The index terms `dutch_analyzer()` yields for one word from `words()` (`whole`: the joined
-    form of a hyphenated word): its filters run on the word at its first sight, the result kept.
-    Indexing and highlighting analyse each distinct word once this way."""
-    return _filtered(word, whole, _chain_filters())
-
-
-@lru_cache(maxsize=300_000)
-def _unsplit_word_terms(word: str, whole: bool) -> tuple[str, ...]:
-    """`word_terms` without the compound parts: the chain's filters but `CompoundFilter`, whose
-    splitting is the costly step (see `yields_any`)."""
-    return _filtered(word, whole, _chain_filters(without=CompoundFilter))
-
-
 @lru_cache(maxsize=2)
 def _chain_filters(without: type[Filter] | None = None) -> tuple[Filter, ...]:
     """`dutch_analyzer()`'s filters (all but the tokenizer), without those of class `without`."""
     return tuple(f for f in dutch_analyzer().items[1:] if without is None or not isinstance(f, without))
 
 
-def _filtered(word: str, whole: bool, filters: tuple[Filter, ...]) -> tuple[str, ...]:
+def filter_word(word: str, whole: bool = False, compounds: bool = True) -> tuple[str, ...]:
+    """The terms `dutch_analyzer()`'s filters give one word from `words()` (`whole`: the joined form
+    of a hyphenated word), what `wordterms` keeps per word; `compounds=False` leaves out
+    `CompoundFilter`, whose splitting is the costly step."""
     token = Token(mode="index")
     _set(token, word, 0, 0, len(word), False)
     token.whole = whole
     tokens: Iterator[Token] = iter((token,))
-    for filter_ in filters:
+    for filter_ in _chain_filters() if compounds else _chain_filters(without=CompoundFilter):
         tokens = filter_(tokens)
     return tuple(t.text for t in tokens)
 
@@ -377,40 +323,6 @@ def stem_keys(term: str) -> tuple[str, ...]:
     keys.update(word for word, stem_ in STEM_OVERRIDES.items() if stem_ == term)
     keys.discard("")
     return tuple(sorted(keys))
-
-
-def yields_any(word: str, whole: bool, terms: frozenset[str]) -> bool:
-    """Whether `word_terms(word, whole)` holds any of `terms` (stems and exact forms).
-
-    The same answer, but a compound is split only when one of the lexicon words in it could be a
-    part stemming to one of `terms`: highlighting tests every word holding a key of the query's
-    terms, and most of them are not compounds of those terms (splitting is the costly step).
-    """
-    unsplit = _unsplit_word_terms(word, whole)
-    if not terms.isdisjoint(unsplit):
-        return True
-    # A word's exact form comes first: the word as the chain folds it, behind EXACT_PREFIX.
-    if whole or not _may_hold_part(unsplit[0][len(EXACT_PREFIX):], _keyed_stems(terms)):
-        return False
-    return not terms.isdisjoint(word_terms(word, whole))
-
-
-@lru_cache(maxsize=256)
-def _keyed_stems(terms: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    return tuple((key, term) for term in sorted(terms) if not term.startswith(EXACT_PREFIX)
-                 for key in stem_keys(term))
-
-
-def _may_hold_part(folded: str, keyed_stems: tuple[tuple[str, str], ...]) -> bool:
-    # A compound's parts are lexicon words found in it as they are: a part with stem `term`
-    # begins with one of its keys.
-    for key, term in keyed_stems:
-        start = folded.find(key)
-        while start >= 0:
-            if any(stem(part) == term for part in lexicon_words_at(folded, start)):
-                return True
-            start = folded.find(key, start + 1)
-    return False
 
 
 def dutch_analyzer() -> CompositeAnalyzer:

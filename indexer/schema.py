@@ -8,10 +8,11 @@ from typing import Any
 from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
 
-from .analysis import dutch_analyzer, name_analyzer, term_positions
+from .analysis import dutch_analyzer, name_analyzer
 from ._whoosh.codec import encode_positions
 from .document import Document
 from .structure import question_fingerprint
+from .wordterms import term_positions
 
 TEXT_FIELDS = ("title", "question", "answer")
 """The sections searched by free-text words and highlighted in results."""
@@ -24,7 +25,7 @@ class DutchText(TEXT):
     """A TEXT field that indexes through the analysis chain's cached per-word path.
 
     Whoosh's own path runs every token through the filter generators; this one looks each
-    distinct word up once (`word_terms`), which makes indexing much faster. The terms and
+    distinct word up once (`wordterms.word_terms`), which makes indexing much faster. The terms and
     positions are the same as the field's analyzer gives (tests/test_analysis.py checks it).
     """
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from indexer.analysis import EXACT_PREFIX, WORD_RUN_RE, stem_keys, word_terms, words, yields_any
+from indexer.analysis import EXACT_PREFIX, WORD_RUN_RE, stem_keys, words
 from indexer.structure import answered_question
 from indexer.textdata import fold
+from indexer.wordterms import word_terms, yields_any
 
 MAX_PASSAGES = 3
 PASSAGE_CHARS = 260

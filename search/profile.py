@@ -1,7 +1,7 @@
 """Profiles: what a member asks about, or what a minister is asked about, and their most distinctive words.
 
 The questions are the searcher's set of matches for the filters (`Searcher._matching`); themes,
-years and people are counted from it as the facets are (`Searcher._facets`, in the results'
+years and people are counted from it as the facets are (`Columns.facets`, in the results'
 unit). Distinctive words compare the question texts of these documents with those of every other
 live document in the index. A word is the forms of one stem written in these texts ("politiezone",
 "politiezones"), counted, here and elsewhere alike, from the postings of their exact forms in the
@@ -109,8 +109,8 @@ def profile_of(
         raise ValueError(f"words must be 0 or more, not {words}")
     _, scorer, matches = searcher._matching("", Filters(None, minister, questioner, date_from, date_to))
     _, _, answered = searcher._matching("", Filters(None, minister, questioner, date_from, date_to, True))
-    facets = searcher._facets(matches, group)
-    count = searcher._distinct_questions if group else len
+    facets = searcher._columns.facets(matches, group)
+    count = searcher._columns.distinct_questions if group else len
     return Profile(
         questioner=questioner, minister=minister, total=count(matches), answered=count(answered),
         documents=len(matches), themes=facets["theme"], years=facets["year"], ministers=facets["minister"],

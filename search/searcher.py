@@ -6,34 +6,26 @@ import dataclasses
 import datetime as dt
 import math
 import os
-from collections import Counter
 from heapq import nlargest
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.fields import DATETIME
 
 from indexer import store
-from indexer._whoosh.reading import column_bytes
 from indexer.analysis import EXACT_PREFIX
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
 from indexer.schema import TEXT_FIELDS, question_key, stored_document
 
+from .columns import NO_DATE, Columns
 from .options import MAX_LIMIT, SORT_ORDERS, SortOrder
-from .scoring import QueryScorer, live_postings
+from .scoring import QueryScorer
 from .filters import Filters
 from .query import FIELD_WEIGHTS, ParsedQuery, parse_query
 from .results import Hit, IndexStats, Marking, Results, hit_from_stored
 from .suggest import suggest
-
-FACET_COLUMNS = {"theme": "theme_facet", "minister": "minister_facet", "questioner": "questioner_facet", "year": "year"}
-"""Facet name in results → the index column it counts."""
-_NO_DATE: int = DATETIME().default
-"""The date column's value for a document without a date (the largest it holds)."""
-
 
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -65,8 +57,7 @@ class Searcher:
         self._preload = preload
         self._generation = store.current_generation(index_dir)
         self._searcher = self._generation.searcher(preload, weighting=self._weighting)
-        self._cache_for: Any = None
-        self._cache: dict[str, Any] = {}
+        self._columns = Columns(self._searcher)
 
     def __enter__(self) -> "Searcher":
         return self
@@ -86,6 +77,7 @@ class Searcher:
         old = self._searcher
         self._generation = latest
         self._searcher = latest.searcher(self._preload, weighting=self._weighting)
+        self._columns = Columns(self._searcher)
         old.close()
 
     @property
@@ -139,7 +131,7 @@ class Searcher:
         return Results(
             query=query, total=total, page=page, limit=limit, hits=tuple(hits), sort=sort,
             suggestion=self._suggestion(query, parsed, scorer), notice=parsed.notice,
-            facets=self._facets(matches, group) if facets else None,
+            facets=self._columns.facets(matches, group) if facets else None,
         )
 
     def _matching(self, query: str, filters: Filters, strict: bool = False) -> tuple[ParsedQuery, QueryScorer, set[int]]:
@@ -158,7 +150,7 @@ class Searcher:
 
     def _query_scorer(self, query: wq.Query) -> QueryScorer:
         """The matches and scores of `query`, the one way this searcher ranks."""
-        return QueryScorer(self._searcher, query, self._weighting, self._cached("norms", dict))
+        return QueryScorer(self._searcher, query, self._weighting, self._columns.cached("norms", dict))
 
     def _ordered(self, parsed: ParsedQuery, scorer: QueryScorer, matches: set[int], sort: SortOrder,
                  count: int | None, group: bool) -> tuple[list[tuple[int, float]], int, SortOrder]:
@@ -167,7 +159,7 @@ class Searcher:
         (questions when grouped) and the order used (a query that ranks nothing: newest first)."""
         if sort == "relevance" and not parsed.scored:
             sort = "-date"  # nothing to rank by: the newest questions first
-        total = self._distinct_questions(matches) if group else len(matches)
+        total = self._columns.distinct_questions(matches) if group else len(matches)
         count = total if count is None else count
         copies = len(matches) / max(total, 1)  # documents per question: how many to rank for a page
         if sort == "relevance":
@@ -185,7 +177,7 @@ class Searcher:
             # Documents with every word outrank all others by ALL_WORDS_BONUS: when they fill the
             # page, only they need a score.
             complete = scorer.docs(all_words) & matches
-            if (self._distinct_questions(complete) if group else len(complete)) >= count:
+            if (self._columns.distinct_questions(complete) if group else len(complete)) >= count:
                 among = complete
         return self._best(scorer.scores(among), count, group, copies)
 
@@ -196,32 +188,17 @@ class Searcher:
         the other reversed; documents without a date come last either way, in the index's order."""
         if not matches:
             return []
-        dates = self._dates()
+        dates = self._columns.dates()
         span = len(dates)
         # As unique integer scores for `_best`, which takes the highest first; undated ones below 0.
         if newest_first:
             order = {docnum: dates[docnum] * span + docnum for docnum in matches}
         else:
-            order = {docnum: (_NO_DATE - dates[docnum]) * span + span - 1 - docnum for docnum in matches}
+            order = {docnum: (NO_DATE - dates[docnum]) * span + span - 1 - docnum for docnum in matches}
         for docnum in matches:
-            if dates[docnum] == _NO_DATE:
+            if dates[docnum] == NO_DATE:
                 order[docnum] = -1 - docnum
         return [(docnum, 0.0) for docnum, _ in self._best(order, count, group, copies)]
-
-    def _facets(self, matches: set[int], group: bool) -> dict[str, dict[str, int]]:
-        """Counts per value of each facet among `matches`, in the unit the results show: a grouped
-        question counts once per value (once per minister it went to), so that filtering on a
-        value gives exactly its count."""
-        keys = self._question_keys() if group else None
-        found = {}
-        for name, column in FACET_COLUMNS.items():
-            values = self._column(column)
-            if keys is None:
-                counts = Counter(values[docnum] for docnum in matches)
-            else:
-                counts = Counter(value for _, value in {(keys[docnum] or -1 - docnum, values[docnum]) for docnum in matches})
-            found[name] = _facet_counts({value.decode("utf-8"): n for value, n in counts.items()})
-        return found
 
     def _suggestion(self, query: str, parsed: ParsedQuery, scorer: QueryScorer) -> str | None:
         if not query.strip():
@@ -235,7 +212,7 @@ class Searcher:
         (`copies`: how many documents a question has on average, a first guess of how many to take)."""
         if not scores:
             return []
-        keys = self._question_keys() if group else None
+        keys = self._columns.question_keys() if group else None
         wanted = count if keys is None else min(len(scores), math.ceil(count * copies))
         while True:
             # Every document scoring at least the `wanted`-th best score, in order: enough to pick
@@ -257,10 +234,6 @@ class Searcher:
                 return best
             wanted = min(len(scores), wanted * 4)
 
-    def _distinct_questions(self, docnums: set[int]) -> int:
-        keys = self._question_keys()
-        return len({keys[docnum] for docnum in docnums})
-
     def _marking(self, parsed: ParsedQuery) -> Marking:
         """What the passages of a query's hits mark, each term weighted by its kind (see
         `ParsedQuery.term_weights`) times its rarity in the texts, so decisive words choose; a
@@ -280,81 +253,13 @@ class Searcher:
         hit = hit_from_stored(self._searcher.stored_fields(docnum), score, marking)
         if not group:
             return hit
-        copies = self._copies(self._question_keys()[docnum])
+        copies = self._columns.copies(self._columns.question_keys()[docnum])
         if len(copies) < 2:
             return hit
-        return dataclasses.replace(hit, also_asked=self._same_question(copies, hit.id))
+        return dataclasses.replace(hit, also_asked=self._columns.same_question(copies, hit.id))
 
     def _is_facet_value(self, field: str, value: str) -> bool:
         return self._searcher.doc_frequency(f"{field}_facet", value) > 0
-
-    def _question_keys(self) -> list[bytes]:
-        """Each document's question key (b"" for none), by document number: read once per searcher,
-        since a grouped total looks up the key of every match."""
-        return self._column("question_key")
-
-    def _column(self, column: str) -> list[bytes]:
-        """A column of byte strings, by document number (b"" for none), read once per searcher."""
-        return self._cached(f"column {column}", lambda: _column_values(self._searcher, column))
-
-    def _dates(self) -> list[int]:
-        """Each document's date as its sort key (`_NO_DATE` for none), by document number."""
-        def load() -> list[int]:
-            found: list[int] = []
-            for leaf, _ in self._searcher.leaf_searchers():
-                reader = leaf.reader()
-                if reader.has_column("date"):
-                    found.extend(reader.column_reader("date", translate=False))
-                else:  # an index whose documents have no dates has no date column
-                    found.extend([_NO_DATE] * reader.doc_count_all())
-            return found
-        return self._cached("dates", load)
-
-    def _copies(self, key: bytes) -> list[tuple[int, int, int]]:
-        """The live documents with question key `key` (none for b""): (document number, segment,
-        number in the segment), from the key's postings in each segment: cheaper than a Whoosh
-        search, and no table of every key to build first (most questions have one document; a
-        one-off `vraagbaak search` would pay for all of them)."""
-        found: list[tuple[int, int, int]] = []
-        if not key:
-            return found
-        for segment, (leaf, offset) in enumerate(self._searcher.leaf_searchers()):
-            found.extend((offset + docnum, segment, docnum) for docnum in live_postings(leaf.reader(), "question_key", key))
-        return found
-
-    def _segment_columns(self, segment: int) -> tuple[Any, Any, Any]:
-        """A segment's own date (as stored), id and minister_facet columns: read by the segment's
-        document numbers, without finding the segment of each document first."""
-        def load() -> tuple[Any, Any, Any]:
-            reader = self._searcher.leaf_searchers()[segment][0].reader()
-            return (reader.column_reader("date", translate=False), reader.column_reader("id"),
-                    reader.column_reader("minister_facet"))
-        return self._cached(f"segment columns {segment}", load)
-
-    def _cached(self, name: str, load: Any) -> Any:
-        """`load()`, kept until the searcher changes (`refresh`)."""
-        if self._cache_for is not self._searcher:
-            self._cache = {}
-            self._cache_for = self._searcher
-        if name not in self._cache:
-            self._cache[name] = load()
-        return self._cache[name]
-
-    def _same_question(self, copies: list[tuple[int, int, int]], doc_id: str) -> tuple[tuple[str, str | None], ...]:
-        """The documents of `copies` (see `_copies`) other than `doc_id`: (id, minister) pairs, by date."""
-        # From columns, not the copies' stored texts; minister_facet holds the minister, else the
-        # office. Ordered as Whoosh sorts by date: by the column's sort key, then document number.
-        # The dates as stored: the same order, without making a datetime of each.
-        columns = {segment: self._segment_columns(segment) for _, segment, _ in copies}
-        ordered = sorted((columns[segment][0].sort_key(local), docnum, segment, local)
-                         for docnum, segment, local in copies)
-        found = []
-        for _, _, segment, local in ordered:
-            _, ids, addressees = columns[segment]
-            copy_id = ids[local]
-            if copy_id != doc_id:
-                found.append((copy_id, addressees[local] or None))
-        return tuple(found)
 
     def similar(self, doc_id: str, *, limit: int = 10) -> Results:
         """The documents most like `doc_id` (more-like-this on its significant terms), best first.
@@ -399,15 +304,15 @@ class Searcher:
             built_at=manifest.get("built_at"),
             index_bytes=sum(p.stat().st_size for p in self._generation.path.iterdir() if p.is_file()),
             analysis_version=manifest.get("analysis_version", ""),
-            themes=_value_counts(self._column("theme_facet"), live),
-            years=dict(sorted(_value_counts(self._column("year"), live).items())),
+            themes=self._columns.value_counts("theme_facet", live),
+            years=dict(sorted(self._columns.value_counts("year", live).items())),
         )
 
     def pdf_file(self, doc_id: str) -> Path:
         """The PDF the document `doc_id` was indexed from, where the build found it (relative to
         the folder the build ran in, when its source was given so). Raises DocumentNotFound when
         the document did not come from a PDF or the file is no longer there."""
-        from indexer.build import KEY_SEPARATOR  # only the web page's PDF links need it
+        from indexer.sourcepass import KEY_SEPARATOR  # only the web page's PDF links need it
 
         for key, entry in self._generation.manifest.get("files", {}).items():
             if doc_id in entry["ids"]:  # the first file listing an id is the one it was indexed from
@@ -425,31 +330,3 @@ class Searcher:
             # Not the index's folder: the message reaches web visitors, who must not see server paths.
             raise DocumentNotFound(f"No document with id '{doc_id}' in the index.")
         return stored_document(stored)
-
-
-def _column_values(searcher: Any, column: str) -> list[bytes]:
-    """The raw values of a column of byte strings for every document, by document number."""
-    values: list[bytes] = []
-    for leaf, _ in searcher.leaf_searchers():
-        reader = leaf.reader()
-        if not reader.has_column(column):  # an index of an empty corpus has no columns
-            values.extend([b""] * reader.doc_count_all())
-            continue
-        values.extend(column_bytes(reader, column))
-    return values
-
-
-def _facet_counts(groups: dict[str, int]) -> dict[str, int]:
-    """Facet counts, most frequent first (years newest first), without the empty value."""
-    counts = {value: count for value, count in groups.items() if value}
-    if counts and all(value.isdigit() for value in counts):
-        return dict(sorted(counts.items(), reverse=True))
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-
-def _value_counts(values: list[bytes], docnums: list[int]) -> dict[str, int]:
-    """How often each value of a column (see `_column_values`) occurs among `docnums`, most frequent
-    first; empty values skipped."""
-    counts = Counter(values[docnum] for docnum in docnums)
-    return {value.decode("utf-8"): count for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            if value}

@@ -14,9 +14,10 @@ from typing import Any
 
 from whoosh.util.times import long_to_datetime
 
+from .columns import NO_DATE, facet_counts
 from .filters import Filters
 from .options import MAX_AUTO_PERIODS, PERIODS, TOP_PEOPLE, Period
-from .searcher import _NO_DATE, Searcher, _facet_counts
+from .searcher import Searcher
 
 MONTHS_PER: dict[Period, int] = {"month": 1, "quarter": 3, "year": 12}
 
@@ -85,7 +86,7 @@ def timeline_of(
         raise ValueError(f"top must be 0 or more, not {top}")
     _, _, matches = searcher._matching(query, Filters(theme, minister, questioner, date_from, date_to, answered))
     months = _months(searcher)
-    keys = searcher._question_keys() if group else None
+    keys = searcher._columns.question_keys() if group else None
     # The unit counted: a question (its key; a document without one is its own) or a document.
     units = {docnum: (keys[docnum] or -1 - docnum) if keys is not None else docnum for docnum in matches}
     total = len(set(units.values()))
@@ -103,7 +104,7 @@ def timeline_of(
     counts = Counter(period for period, _ in {(months[d] // size, units[d]) for d in dated})
     asked: dict[int, Counter[str]] = {}
     addressed: dict[int, Counter[str]] = {}
-    questioners, ministers = searcher._column("questioner_facet"), searcher._column("minister_facet")
+    questioners, ministers = searcher._columns.column("questioner_facet"), searcher._columns.column("minister_facet")
     for column, found in ((questioners, asked), (ministers, addressed)):
         for period, _, value in {(months[d] // size, units[d], column[d]) for d in dated}:
             if value:
@@ -123,14 +124,14 @@ def _months(searcher: Searcher) -> list[int]:
     """Each document's month as year * 12 + month - 1 (-1 without a date), by document number."""
     def load() -> list[int]:
         found = []
-        for value in searcher._dates():
-            if value == _NO_DATE:
+        for value in searcher._columns.dates():
+            if value == NO_DATE:
                 found.append(-1)
             else:
                 day = long_to_datetime(value)
                 found.append(day.year * 12 + day.month - 1)
         return found
-    return searcher._cached("months", load)
+    return searcher._columns.cached("months", load)
 
 
 def _first_day(month: int) -> dt.date:
@@ -150,4 +151,4 @@ def _top(counts: Counter[str] | None, top: int) -> dict[str, int]:
     if not counts or not top:
         return {}
     # The facets' order (most first, ties by name), cut to `top`.
-    return dict(list(_facet_counts(dict(counts)).items())[:top])
+    return dict(list(facet_counts(dict(counts)).items())[:top])

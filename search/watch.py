@@ -128,7 +128,7 @@ class SavedSearches:
             seen = _sync(state, searcher)
             _, _, matches = searcher._matching(query, search.filters)  # a malformed query raises: nothing saved
             state["searches"][name] = {**_fields(search), "seen": seen}
-        return search, searcher._distinct_questions(matches) if group else len(matches)
+        return search, searcher._columns.distinct_questions(matches) if group else len(matches)
 
     def remove(self, name: str) -> SavedSearch:
         """Forget the saved search `name` (and return it); raises SavedSearchError if there is none."""
@@ -159,10 +159,10 @@ class SavedSearches:
         fields = state["searches"][name]
         search = _saved(name, fields)
         parsed, scorer, matches = searcher._matching(search.query, search.filters)
-        ids = searcher._column("id")
+        ids = searcher._columns.column("id")
         documents, seen = state["documents"], fields["seen"]
         new = {docnum for docnum in matches if _is_new(documents[ids[docnum].decode("utf-8")], seen)}
-        total = searcher._distinct_questions(new) if search.group else len(new)
+        total = searcher._columns.distinct_questions(new) if search.group else len(new)
         if not with_hits or not new:
             return WatchReport(search, total, ())
         newest, _, _ = searcher._ordered(parsed, scorer, new, "-date", None, search.group)

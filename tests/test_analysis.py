@@ -257,14 +257,14 @@ def test_every_word_begins_with_a_key_of_its_stem():
     ("nederlandsvlaams", {"vlaams"}),
 ])
 def test_yields_any_is_the_full_analysis(word: str, terms: set[str]):
-    from indexer.analysis import word_terms, yields_any
+    from indexer.wordterms import word_terms, yields_any
 
     for whole in (False, True):
         assert yields_any(word, whole, frozenset(terms)) == (not terms.isdisjoint(word_terms(word, whole)))
 
 
 def test_a_word_without_a_possible_part_is_not_split():
-    from indexer.analysis import word_terms, yields_any
+    from indexer.wordterms import word_terms, yields_any
 
     split_compound.cache_clear()
     word_terms.cache_clear()  # a word seen before is not split again

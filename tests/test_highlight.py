@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from indexer.analysis import word_terms, words
+from indexer.analysis import words
+from indexer.wordterms import word_terms
 from indexer.errors import QuerySyntaxError
 from indexer.sources import discover, read_source
 from search.highlight import _sentences, match_spans

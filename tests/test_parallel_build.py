@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import indexer.build as build_module
+import indexer.sourcepass as sourcepass
 import indexer._whoosh.segment_writer as segment_writer_module
 import indexer.worker as worker_module
 from indexer import IndexProblem, build_index
@@ -34,8 +34,8 @@ def corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def always_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(build_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(sourcepass, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(sourcepass.os, "cpu_count", lambda: 2)
 
 
 def _everything(index_dir: Path) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def test_both_processes_write_their_segments_at_the_same_time(corpus: Path, tmp_
 def test_one_process_with_every_document(corpus: Path, tmp_path: Path, always_parallel: None,
                                          monkeypatch: pytest.MonkeyPatch, share: float) -> None:
     # This process writes its segment before the worker is done: also when it has no documents.
-    monkeypatch.setattr(build_module, "WORKER_SHARE", share)
+    monkeypatch.setattr(sourcepass, "WORKER_SHARE", share)
     build_index([corpus], tmp_path / "one", processes=1)
     report = build_index([corpus], tmp_path / "two", processes=2)
     assert report.added > 0

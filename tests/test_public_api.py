@@ -40,7 +40,7 @@ def test_searching_does_not_import_the_build_modules():
     import subprocess
     import sys
 
-    modules = ("indexer.build", "indexer.sources", "indexer.parse")
+    modules = ("indexer.build", "indexer.sourcepass", "indexer.sources", "indexer.parse")
     code = f"import sys, search.cli; print([m for m in {modules!r} if m in sys.modules])"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import indexer.build as build_module
+import indexer.sourcepass as sourcepass
 from indexer import build_index
 from indexer.schema import question_key
 from search import Results, Searcher
@@ -33,8 +33,8 @@ def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     for processes in (1, 2):
         folder = tmp_path_factory.mktemp("ranking") / "ix"
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(build_module, "PARALLEL_MIN_BYTES", 0)
-            patch.setattr(build_module.os, "cpu_count", lambda: 2)
+            patch.setattr(sourcepass, "PARALLEL_MIN_BYTES", 0)
+            patch.setattr(sourcepass.os, "cpu_count", lambda: 2)
             build_index([FIXTURE_SEEDS, FIXTURES / "records.jsonl"], folder, processes=processes)
         with Searcher(folder) as searcher:
             assert len(searcher._searcher.leaf_searchers()) == processes

@@ -423,7 +423,7 @@ def test_failed_build_leaves_the_previous_index_intact(tmp_path: Path, monkeypat
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("indexer.build.parse_source", explode)
+    monkeypatch.setattr("indexer.sourcepass.parse_source", explode)
     with pytest.raises(RuntimeError):
         build_index([FIXTURE_SEEDS], tmp_path / "ix")
     with Searcher(tmp_path / "ix") as searcher:
