@@ -59,7 +59,7 @@ def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--from", "date_from", metavar="DATE", help="From this date: 2024, 2024-04 or 2024-04-26."),
         click.option("--to", "date_to", metavar="DATE", help="Up to this date (whole years and months included)."),
         click.option("--answered/--unanswered", default=None, help="Only answered, or only unanswered, questions."),
-        click.option("--no-group", "no_group", is_flag=True, help="Count each copy of a question sent to several ministers."),
+        click.option("--no-group", "no_group", is_flag=True, help="Show and count each copy of a question sent to several ministers."),
     )):
         command = option(command)
     return command
@@ -147,14 +147,8 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of results.")
 @click.option("--sort", type=click.Choice(SORT_ORDERS), default="relevance", show_default=True,
               help="Order: relevance, date (oldest first) or -date (newest first).")
-@click.option("--thema", "theme", metavar="THEME", help="Only this theme (like thema:THEME).")
-@click.option("--minister", metavar="NAME", help="Only questions to this minister or office (like minister:NAME).")
-@click.option("--van", "questioner", metavar="NAME", help="Only questions by this member (like van:NAME).")
-@click.option("--from", "date_from", metavar="DATE", help="From this date: 2024, 2024-04 or 2024-04-26.")
-@click.option("--to", "date_to", metavar="DATE", help="Up to this date (whole years and months included).")
-@click.option("--answered/--unanswered", default=None, help="Only answered, or only unanswered, questions.")
+@filter_options
 @click.option("--facets", is_flag=True, help="Also count all matches per theme, minister, questioner and year.")
-@click.option("--no-group", "no_group", is_flag=True, help="Show each copy of a question sent to several ministers.")
 @click.option("--strict", is_flag=True,
               help="Unmatched brackets and quotes, and wildcards, are errors (by default read as plain text).")
 @json_option
@@ -293,7 +287,7 @@ def timeline(query: tuple[str, ...], index_dir: str, theme: str | None, minister
 @click.option("--minister", metavar="NAME", help="The minister or office asked (as in search --minister).")
 @click.option("--from", "date_from", metavar="DATE", help="From this date: 2024, 2024-04 or 2024-04-26.")
 @click.option("--to", "date_to", metavar="DATE", help="Up to this date (whole years and months included).")
-@click.option("--no-group", "no_group", is_flag=True, help="Count each copy of a question sent to several ministers.")
+@click.option("--no-group", "no_group", is_flag=True, help="Show and count each copy of a question sent to several ministers.")
 @click.option("--words", default=TOP_WORDS, show_default=True, type=click.IntRange(min=0),
               help="How many distinctive words to show.")
 @json_option
