@@ -109,7 +109,6 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     from .present import format_new_counts, format_report
     from .watch import SavedSearches
 
-
     def waiting(holder: str) -> None:
         click.echo(f"Waiting for the lock on {index_dir}, held by {holder} (at most {lock_timeout:g} s)…", err=True)
 
