@@ -60,17 +60,18 @@ class Lexicon:
         words, names = text.split("\n\n")
         self._word_lines = {line[:MIN_PART]: line for line in words.split("\n")}
         self._name_lines = {line[:MIN_PART]: line for line in names.split("\n")}
+        self._groups: dict[str, tuple[dict[str, str], int]] = {}
 
-    @lru_cache(maxsize=None)
     def beginning_with(self, beginning: str) -> tuple[dict[str, str], int]:
         """The words beginning with `beginning` (MIN_PART letters), each with its count (as
         written), and the length of the longest of them (0 for none)."""
-        line = self._word_lines.get(beginning)
-        if line is None:
-            return {}, 0
-        fields = line.split(" ")
-        group = dict(zip(fields[::2], fields[1::2]))
-        return group, max(map(len, group))
+        group = self._groups.get(beginning)
+        if group is None:
+            line = self._word_lines.get(beginning)
+            fields = line.split(" ") if line else []
+            words = dict(zip(fields[::2], fields[1::2]))
+            group = self._groups[beginning] = (words, max(map(len, words), default=0))
+        return group
 
     @lru_cache(maxsize=100_000)
     def weight(self, word: str) -> float:
