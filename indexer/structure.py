@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # "1.", "1+3.", "1 en 2.", "1)" where a numbered item starts: at the start of the text, after a space
 # or a line break, or right after the end of a sentence ("hoe?2."), and followed by a capital or a
@@ -30,8 +30,7 @@ _ANSWER_REF_HINT_RE = re.compile(r"vra(?:ag|gen)\s+\d")
 _NUMBER_RE = re.compile(r"\d{1,2}")
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """A numbered part of a question or answer: the numbers it carries and its text span."""
 
     numbers: tuple[int, ...]
@@ -40,8 +39,7 @@ class Part:
     text: str
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
     """Question parts and the answer part that answers them (either side may be missing)."""
 
     numbers: tuple[int, ...]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from indexer.errors import QuerySyntaxError
 from indexer.schema import TEXT_FIELDS
@@ -31,8 +32,7 @@ MAX_DEPTH = 20
 
 # --- lexing ----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Lexeme:
+class _Lexeme(NamedTuple):
     kind: str  # "(", ")", "op", "word", "phrase", "plain" (a character that searches nothing)
     text: str
     modifier: str = ""  # "+", "-" or ""
