@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _PUBLIC = {
-    "DEFAULT_INDEX_DIR": "store",
+    "DEFAULT_INDEX_DIR": "defaults",
     "BuildReport": "build",
     "Document": "document",
     "DocumentNotFound": "errors",
@@ -80,4 +80,4 @@ if TYPE_CHECKING:
     )
     from .parse import parse_record, parse_seed
     from .sources import Problem
-    from .store import DEFAULT_INDEX_DIR
+    from .defaults import DEFAULT_INDEX_DIR

@@ -22,11 +22,10 @@ from typing import Callable, Iterable, Iterator
 
 from . import store
 from .analysis import analysis_version
+from .defaults import DEFAULT_INDEX_DIR, DEFAULT_SOURCES
 from .errors import IndexNotFound, IndexProblem, WorkerFailed
 from .sources import Problem, discover
 from .sourcepass import ProgressCallback, SourcePass
-
-DEFAULT_SOURCES = ("seeds",)
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def without_cyclic_gc() -> Iterator[None]:
 
 def build_index(
     sources: Iterable[str | os.PathLike[str]] = DEFAULT_SOURCES,
-    index_dir: str | os.PathLike[str] = store.DEFAULT_INDEX_DIR,
+    index_dir: str | os.PathLike[str] = DEFAULT_INDEX_DIR,
     *,
     rebuild: bool = False,
     progress: ProgressCallback | None = None,

@@ -35,7 +35,6 @@ from whoosh.filedb.structfile import StructFile
 from .analysis import analysis_version
 from .errors import IndexLocked, IndexNotFound, IndexOutdated, IndexProblem
 
-DEFAULT_INDEX_DIR = "index_data"
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 LOCK = ".lock"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from indexer.errors import QuerySyntaxError, SavedSearchError, VraagbaakError
-from indexer.store import DEFAULT_INDEX_DIR
+from indexer.defaults import DEFAULT_INDEX_DIR, DEFAULT_SOURCES
 
 from .options import EXPORT_FORMATS, MAX_AUTO_PERIODS, MAX_LIMIT, PERIODS, SORT_ORDERS, TOP_PEOPLE, TOP_WORDS
 
@@ -104,7 +104,7 @@ def index(sources: tuple[str, ...], index_dir: str, rebuild: bool, lock_timeout:
     previous index is unchanged; 3 indexed, but files or records were skipped that the previous
     build did not report (the report lists every problem, old ones marked "reported before").
     """
-    from indexer.build import DEFAULT_SOURCES, build_index  # only this command builds
+    from indexer.build import build_index  # only this command builds
 
     from .present import format_new_counts, format_report
     from .watch import SavedSearches

@@ -15,6 +15,7 @@ from whoosh import scoring
 
 from indexer import store
 from indexer.analysis import EXACT_PREFIX
+from indexer.defaults import DEFAULT_INDEX_DIR
 from indexer.document import Document
 from indexer.errors import DocumentNotFound
 from indexer.schema import TEXT_FIELDS, question_key, stored_document
@@ -41,7 +42,7 @@ class Searcher:
 
     def __init__(
         self,
-        index_dir: str | os.PathLike[str] = store.DEFAULT_INDEX_DIR,
+        index_dir: str | os.PathLike[str] = DEFAULT_INDEX_DIR,
         *,
         field_weights: dict[str, float] | None = None,
         bm25_b: float = BM25_B,

@@ -59,7 +59,9 @@ def test_the_command_line_loads_only_what_a_command_needs():
     import subprocess
     import sys
 
-    # `vraagbaak --help` and `vraagbaak index` never query, rank or highlight.
-    searching = ("search.query", "search.searcher", "search.highlight", "search.scoring", "search.present")
+    # `vraagbaak --help` and `vraagbaak index` never query, rank or highlight; `--help` needs
+    # neither Whoosh nor the analysis chain.
+    searching = ("search.query", "search.searcher", "search.highlight", "search.scoring", "search.present",
+                 "whoosh", "indexer.analysis", "indexer.store")
     code = f"import sys, search.cli; print([m for m in {searching!r} if m in sys.modules])"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
