@@ -137,7 +137,7 @@ class SourcePass:
             self.extraction = None
 
     def _unreadable(self, key: str) -> bool:
-        path = _key_path(key)
+        path = str(key_path(key))
         return any(path == folder or path.startswith(folder + os.sep) for folder in self.unreadable)
 
     def _keep(self, key: str) -> None:
@@ -180,7 +180,7 @@ class SourcePass:
         for number, doc_id in enumerate(ids):
             self.position = self.bytes_done + len(data) * number / len(ids)
             if doc_id in self.owner:
-                problems.append(Problem(path, f"duplicate id '{doc_id}' (first indexed from {_key_path(self.owner[doc_id])})"))
+                problems.append(Problem(path, f"duplicate id '{doc_id}' (first indexed from {key_path(self.owner[doc_id])})"))
                 continue
             self.owner[doc_id] = key
             if documents is None and self.old_owner.get(doc_id) == key:
@@ -302,9 +302,10 @@ def _file_key(source: SourceFile) -> str:
     return f"{source.root.resolve()}{KEY_SEPARATOR}{source.relative}"
 
 
-def _key_path(key: str) -> str:
+def key_path(key: str) -> Path:
+    """The path of the source file with manifest key `key` (see `_file_key`)."""
     root, _, relative = key.partition(KEY_SEPARATOR)
-    return str(Path(root) / relative)
+    return Path(root) / relative
 
 
 def _problem_dict(problem: Problem) -> dict[str, Any]:

@@ -313,12 +313,11 @@ class Searcher:
         """The PDF the document `doc_id` was indexed from, where the build found it (relative to
         the folder the build ran in, when its source was given so). Raises DocumentNotFound when
         the document did not come from a PDF or the file is no longer there."""
-        from indexer.sourcepass import KEY_SEPARATOR  # only the web page's PDF links need it
+        from indexer.sourcepass import key_path  # only the web page's PDF links need it
 
         for key, entry in self._generation.manifest.get("files", {}).items():
             if doc_id in entry["ids"]:  # the first file listing an id is the one it was indexed from
-                root, _, relative = key.partition(KEY_SEPARATOR)
-                path = Path(root) / relative
+                path = key_path(key)
                 if path.suffix.lower() == ".pdf" and path.is_file():
                     return path
                 break
