@@ -24,6 +24,7 @@ from indexer.schema import NAME_FIELDS, TEXT_FIELDS
 from indexer.wordforms import related_stems
 
 from .filters import IsFacetValue, filter_query, name_terms
+from .scoring import CombinedFields
 from .syntax import FILTER_FIELDS, Node, Parser, nothing_to_search, only_filters, quoted
 
 FIELD_WEIGHTS: dict[str, float] = {
@@ -219,13 +220,19 @@ class _Compiler:
             positions = [[(term, kind) for term, kind in terms if kind == "word"] for terms in positions]
             if len(positions) != 1 or _is_stop_position(positions[0]) or not positions[0]:
                 return None
-        for fieldname in fields:
-            q = _positions_query(fieldname, positions, exact)
-            if q is None:
-                continue
-            clauses.append(_boosted(q, self.weights.get(fieldname, 1.0) * joined))
-            if not self._negated:
-                self.scored = True
+        if len(fields) > 1 and not exact and len(positions) == 1:
+            # One word in every text field, scored as one term of the whole document (BM25F).
+            word = _word_query(positions[0], self.weights)
+            if word is not None:
+                clauses.append(_boosted(word, joined))
+        else:
+            for fieldname in fields:
+                q = _positions_query(fieldname, positions, exact)
+                if q is not None:
+                    clauses.append(_boosted(q, self.weights.get(fieldname, 1.0) * joined))
+        if clauses and not self._negated:
+            self.scored = True
+            for fieldname in fields:
                 self.mark(fieldname, positions, exact, joined)
         if not node.field and not exact and clauses and joined == 1:
             names = name_terms(node.text)
@@ -326,6 +333,22 @@ def _position_query(fieldname: str, terms: Alternatives) -> wq.Query | None:
     if parts:
         # Anywhere in the field: requiring the parts near each other lost more relevant documents
         # ("asielopvang": "de opvang ... asielzoekers") than noise (benchmarks/relevance/RESULTS.md).
+        alternatives.append(wq.And(parts, boost=COMPOUND_PARTS_WEIGHT))
+    return _combine(wq.Or, alternatives)
+
+
+def _word_query(terms: Alternatives, weights: dict[str, float]) -> wq.Query | None:
+    """A word (its terms at one position) in every text field, each term scored over the fields
+    together with the fields' weights; a compound's parts each over the fields, all of them
+    required, anywhere in the document."""
+    def across(text: str, boost: float = 1.0) -> wq.Query:
+        return CombinedFields([wq.Term(fieldname, text, boost=weights.get(fieldname, 1.0)) for fieldname in TEXT_FIELDS],
+                              boost=boost)
+
+    alternatives = [across(t) for t, kind in terms if kind == "word"]
+    alternatives += [across(t, RELATED_FORMS_WEIGHT) for t, kind in terms if kind == "related"]
+    parts = [across(t) for t, kind in terms if kind == "part"]
+    if parts:
         alternatives.append(wq.And(parts, boost=COMPOUND_PARTS_WEIGHT))
     return _combine(wq.Or, alternatives)
 

@@ -15,6 +15,10 @@ Whoosh's constant-score matcher reads 0 as "no weight" and adds 1, and an exclud
 nothing, where Whoosh adds 1. Both added 1 to every match of a plain query, so rankings stay the
 same. What this module does not take apart (phrases, ranges) is matched by Whoosh's `Query.docs`
 and scored by Whoosh's matchers, so the matches are always the ones Whoosh would find.
+
+One query node is Vraagbaak's own: `CombinedFields`, a word searched in several fields and scored
+as one term of the whole document (BM25F as Robertson et al. define it), which Whoosh's matchers
+read as the Or of its fields' terms (the same matches, scored field by field).
 """
 
 from __future__ import annotations
@@ -34,6 +38,19 @@ from indexer._whoosh.reading import bm25_b, field_length_bytes, term_postings
 
 Scores = dict[int, float]
 """Document number → score."""
+
+
+class CombinedFields(wq.Or):
+    """One word in several fields, scored as one term of the document (BM25F): its frequency in
+    each field, times the field's weight (the term's boost) and normalised by the field's length,
+    summed before saturation, then times the word's idf in the field where it is most common.
+
+    Summing each field's own BM25 instead saturates per field, so a word named once in passing in
+    a heavily weighted field outweighs a document that is about it in a longer, lighter field.
+    Whoosh's own matchers read this node as the Or of its terms: the same matches."""
+
+    def __init__(self, terms: list[wq.Term], boost: float = 1.0) -> None:
+        super().__init__(terms, boost=boost)
 
 
 class QueryScorer:
@@ -121,7 +138,7 @@ class _SegmentScorer:
             return self.postings(query)
         if (kind is wq.And or kind is wq.Require) and query.subqueries:
             return self._conjunction(query.subqueries)
-        if kind is wq.Or:
+        if kind is wq.Or or kind is CombinedFields:
             return set().union(*(self.docs(q) for q in query.subqueries))
         if kind is wq.AndMaybe:
             return self.docs(query.a)
@@ -154,6 +171,8 @@ class _SegmentScorer:
         kind = type(query)
         if kind is wq.Term:
             return self.term_scores(query, among)
+        if kind is CombinedFields:
+            return self.combined_scores(query, among)
         if kind in (wq.Or, wq.And) and len(query.subqueries) == 1:
             return self.scores(query.subqueries[0], among)  # as Whoosh: without the compound's boost
         if kind is wq.Or and query.subqueries:
@@ -182,13 +201,7 @@ class _SegmentScorer:
 
     def term_scores(self, term: wq.Term, among: Collection[int] | None) -> Scores:
         postings = self.postings(term)
-        items: Iterable[tuple[int, float]]
-        if among is None:
-            items = zip(postings.ids, postings.weights)
-        elif len(among) * _LOOKUP_COST < len(postings):
-            items = postings.weights_of(among)
-        else:
-            items = [(docnum, weight) for docnum, weight in zip(postings.ids, postings.weights) if docnum in among]
+        items = _weights(postings, among)
         boost = float(term.boost)  # a whole-number boost and weight would give an int score
         field = self.leaf.schema[term.fieldname] if postings else None
         if field is None or not field.scorable:  # Whoosh's WeightScorer: the term's weight
@@ -201,6 +214,29 @@ class _SegmentScorer:
         if boost == 1.0:
             return {docnum: idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) for docnum, tf in items}
         return {docnum: idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]])) * boost for docnum, tf in items}
+
+    def combined_scores(self, word: CombinedFields, among: Collection[int] | None) -> Scores:
+        """BM25F: idf * (tf * (K1 + 1)) / (tf + K1), where tf sums the word's frequency in each
+        field times the field's weight, divided by (1 - B) + B * length / average length."""
+        k1 = self.weighting.K1
+        frequencies: Scores = {}
+        idfs = []
+        for term in word.subqueries:
+            postings = self.postings(term)
+            if not postings:
+                continue
+            lengths, norms = self._norms(term.fieldname)  # K1 times the divisor above
+            weight = float(term.boost) * k1
+            field = {docnum: tf * weight / norms[lengths[docnum]] for docnum, tf in _weights(postings, among)}
+            frequencies = _sum([frequencies, field]) if frequencies else field
+            idfs.append(self.top.idf(term.fieldname, self.leaf.schema[term.fieldname].to_bytes(term.text)))
+        if not frequencies:
+            return {}
+        # The idf of the field that holds the word most often (as Lucene's CombinedFieldQuery takes
+        # the largest document frequency): read from each term's statistics, where counting the
+        # documents that hold it in any field would need every posting of a common word.
+        scale = min(idfs) * (k1 + 1) * float(word.boost)
+        return {docnum: scale * tf / (tf + k1) for docnum, tf in frequencies.items()}
 
     def _norms(self, fieldname: str) -> tuple[bytes, list[float]]:
         """Each document's length byte in `fieldname` (read in one go), and for each length byte
@@ -286,6 +322,15 @@ class Postings(abc.Collection[int]):
         kept = [i for i, docnum in enumerate(self.ids) if docnum not in deleted]
         return Postings(array("I", [self.ids[i] for i in kept]),
                         array(self.weights.typecode, [self.weights[i] for i in kept]))
+
+
+def _weights(postings: Postings, among: Collection[int] | None) -> Iterable[tuple[int, float]]:
+    """(document, weight) for the documents of `postings` (among `among`, when given)."""
+    if among is None:
+        return zip(postings.ids, postings.weights)
+    if len(among) * _LOOKUP_COST < len(postings):
+        return postings.weights_of(among)
+    return [(docnum, weight) for docnum, weight in zip(postings.ids, postings.weights) if docnum in among]
 
 
 def _no_postings() -> Postings:

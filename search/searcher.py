@@ -29,8 +29,11 @@ from .results import Hit, IndexStats, Marking, Results, hit_from_stored
 from .suggest import suggest
 
 BM25_B = 0.75
-BM25_K1 = 1.2
-"""BM25F parameters, measured with benchmarks/field_weights.py (see README)."""
+BM25_K1 = 3.6
+"""BM25F parameters. K1 saturates a word's weighted frequency over the text fields: with the
+question at weight 3, 3.6 saturates a question's words as 1.2 (BM25's usual value) saturates a
+single field's. On the relevance benchmark any K1 from 0.9 to 5 ranks within noise of it
+(benchmarks/relevance/RESULTS.md)."""
 
 
 class Searcher:

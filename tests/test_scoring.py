@@ -1,16 +1,20 @@
-"""Scores computed from the postings are Whoosh's own scores, for every kind of query a user types."""
+"""Scores computed from the postings: Whoosh's own scores for every query node Whoosh has, and BM25F
+as Robertson et al. define it for a word over the text fields (`CombinedFields`)."""
 
 from __future__ import annotations
 
+import math
 from array import array
 from pathlib import Path
+from typing import Any
 
 import pytest
+from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from search import Searcher
 from search.query import parse_query
-from search.scoring import Postings, QueryScorer
+from search.scoring import CombinedFields, Postings, QueryScorer
 from search.searcher import BM25_B, BM25_K1
 
 from .test_writer import fixture_documents, write
@@ -44,20 +48,79 @@ OFFSET_QUERIES = [
 ]
 
 
+def _fields_apart(query: wq.Query) -> wq.Query:
+    """`query` with each word over the text fields (CombinedFields) as Whoosh reads it: the Or of
+    its fields' terms, each field scored on its own."""
+    if isinstance(query, CombinedFields):
+        return wq.Or(list(query.subqueries), boost=query.boost)
+    return query.apply(_fields_apart)
+
+
 def _whoosh_scores(searcher: Searcher, text: str) -> dict[int, float]:
-    return {hit.docnum: hit.score for hit in searcher._searcher.search(parse_query(text).query, limit=None)}
+    query = _fields_apart(parse_query(text).query)
+    return {hit.docnum: hit.score for hit in searcher._searcher.search(query, limit=None)}
 
 
 def _scores(searcher: Searcher, text: str) -> dict[int, float]:
     return QueryScorer(searcher._searcher, parse_query(text).query, searcher._weighting).scores()
 
 
+def _scores_apart(searcher: Searcher, text: str) -> dict[int, float]:
+    return QueryScorer(searcher._searcher, _fields_apart(parse_query(text).query), searcher._weighting).scores()
+
+
+def _words(query: wq.Query) -> list[CombinedFields]:
+    """The CombinedFields nodes of `query`."""
+    if isinstance(query, CombinedFields):
+        return [query]
+    return [word for child in query.children() for word in _words(child)]
+
+
+def _reference_bm25f(whoosh_searcher: Any, word: CombinedFields, k1: float, b: float) -> dict[int, float]:
+    """BM25F computed one document at a time from Whoosh's public reader API: per field the term's
+    frequency times the field's weight over (1 - b) + b * length / average length, summed, then
+    saturated; the idf (Whoosh's formula) of the largest document frequency of its fields."""
+    reader = whoosh_searcher.reader()
+    frequencies: dict[int, dict[str, float]] = {}
+    for term in word.subqueries:
+        if (term.fieldname, term.text) not in reader:
+            continue
+        for docnum, frequency in reader.postings(term.fieldname, term.text).items_as("frequency"):
+            if not reader.is_deleted(docnum):
+                frequencies.setdefault(docnum, {})[term.fieldname] = frequency
+    most = max(reader.doc_frequency(term.fieldname, term.text) for term in word.subqueries)
+    idf = math.log(whoosh_searcher.doc_count_all() / (most + 1)) + 1
+    weights = {term.fieldname: term.boost for term in word.subqueries}
+    scores = {}
+    for docnum, by_field in frequencies.items():
+        tf = sum(weights[fieldname] * frequency
+                 / ((1 - b) + b * reader.doc_field_length(docnum, fieldname) / whoosh_searcher.avg_field_length(fieldname))
+                 for fieldname, frequency in by_field.items())
+        scores[docnum] = idf * tf * (k1 + 1) / (tf + k1) * word.boost
+    return scores
+
+
 @pytest.mark.parametrize("text", QUERIES)
 def test_scores_are_whooshs_for_every_matching_document(searcher: Searcher, text: str) -> None:
     expected = _whoosh_scores(searcher, text)
-    got = _scores(searcher, text)
+    got = _scores_apart(searcher, text)
     assert got.keys() == expected.keys()
     assert got == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_a_word_over_the_text_fields_scores_bm25f(searcher: Searcher, text: str) -> None:
+    words = _words(parse_query(text).query)
+    for word in words:
+        got = QueryScorer(searcher._searcher, word, searcher._weighting).scores()
+        assert got == pytest.approx(_reference_bm25f(searcher._searcher, word, BM25_K1, BM25_B), rel=1e-12), word
+
+
+def test_every_query_has_words_scored_over_the_text_fields(searcher: Searcher) -> None:
+    # Not a test of nothing: a plain word is a CombinedFields, and many of them find documents.
+    scored = [word for text in QUERIES for word in _words(parse_query(text).query)
+              if QueryScorer(searcher._searcher, word, searcher._weighting).scores()]
+    assert len(scored) >= 10
 
 
 def test_norms_kept_across_queries_give_the_same_scores(searcher: Searcher) -> None:
@@ -85,17 +148,20 @@ def test_scores_over_many_blocks_segments_and_deletions_are_whooshs(tmp_path: Pa
     with index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as whoosh_searcher:
         assert whoosh_searcher.reader().has_deletions()
         for text in QUERIES:
-            query = parse_query(text).query
+            query = _fields_apart(parse_query(text).query)
             expected = {hit.docnum: hit.score for hit in whoosh_searcher.search(query, limit=None)}
             got = QueryScorer(whoosh_searcher, query, whoosh_searcher.weighting).scores()
             assert got == pytest.approx(expected, rel=1e-12), text
+            for word in _words(parse_query(text).query):
+                got = QueryScorer(whoosh_searcher, word, whoosh_searcher.weighting).scores()
+                assert got == pytest.approx(_reference_bm25f(whoosh_searcher, word, BM25_K1, BM25_B), rel=1e-12), text
 
 
 @pytest.mark.parametrize("text, offset", OFFSET_QUERIES)
 def test_filters_and_excluded_words_add_nothing_and_keep_whooshs_ranking(
         searcher: Searcher, text: str, offset: float) -> None:
     expected = _whoosh_scores(searcher, text)
-    got = _scores(searcher, text)
+    got = _scores_apart(searcher, text)
     assert expected and got.keys() == expected.keys()
     assert got == pytest.approx({docnum: score - offset for docnum, score in expected.items()}, rel=1e-12)
 
