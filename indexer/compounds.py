@@ -13,6 +13,9 @@ its own ("verschillende", "ziekenhuis") stays whole, a rare compound of common w
 (Kortrijk, Nederland) are never split, nor are the words in `data/compound_protected.txt`; the
 particles and suffix-like words of `data/compound_nonparts.txt` (onder, ster) and the stop words
 are never a part, nor joined with a linking sound (acht·er·stand is achterstand, not acht + stand).
+A word that no cut explains and the lexicon does not know is cut before the longest lexicon word
+it ends with, its unknown first part kept as a part of its own ("taxshelter" + "regeling"):
+loanwords and names lead many new compounds.
 
 The lexicon `data/lexicon_nl.txt` lists OpenTaal's lower-case words that occur in the seeds
 (BSD / CC-BY 3.0, see `data/LEXICON-LICENSE.txt`) with their counts, and OpenTaal's proper names.
@@ -37,6 +40,10 @@ MIN_PART = 3
 MIN_SHORT_PART_COUNT = 20
 """A three-letter part must occur this often on its own in the seeds (par·keer, neu·rol·ogen)."""
 MAX_PARTS = 4
+MIN_MODIFIER = 4
+MIN_HEAD = 5
+"""An unknown word splits as an unknown modifier of at least MIN_MODIFIER letters and a lexicon
+word of at least MIN_HEAD letters (see `_unknown_modifier`)."""
 MAX_LEXICON_WORD = 18
 LINKS = ("", "s", "e", "en", "er")
 LEXICON_FILE = "lexicon_nl.txt"
@@ -157,7 +164,25 @@ def split_compound(word: str) -> tuple[str, ...]:
         cut = best[m][0]
         if cut is not None and cut[0] / m > whole:
             whole, chosen = cut[0] / m, cut[1]
+    if not chosen and not whole:
+        chosen = _unknown_modifier(word, lexicon)
     return chosen
+
+
+def _unknown_modifier(word: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """A word no lexicon knows, cut before the longest lexicon word it ends with: "taxshelter" +
+    "regeling", "syrie" + "strijders". Loanwords and names (mystery shopping, tax shelter, Syrië)
+    lead many new compounds, and no word list has them; the head, a word of its own, says that
+    the word is a compound."""
+    for start in range(MIN_MODIFIER, len(word) - MIN_HEAD + 1):
+        head = word[start:]
+        if lexicon.weight(head) > 0 and head not in NON_PARTS:
+            # A known word one or two letters short of the modifier means a misplaced cut: the
+            # head is the end of a longer, unknown word (vloer·partikels, not vloerp·artikels).
+            if any(lexicon.weight(word[:start - cut]) > 0 for cut in (1, 2)):
+                return ()
+            return (word[:start], head)
+    return ()
 
 
 _WORD_RE = re.compile(r"^[^\W\d_]+$")

@@ -90,12 +90,12 @@ def _keyed_stems(terms: frozenset[str]) -> tuple[tuple[str, str], ...]:
 
 
 def _may_hold_part(folded: str, keyed_stems: tuple[tuple[str, str], ...]) -> bool:
-    # A compound's parts are lexicon words found in it as they are: a part with stem `term`
-    # begins with one of its keys.
+    # A compound's parts are lexicon words found in it as they are, but for an unknown first part
+    # (see `compounds.split_compound`): a part with stem `term` begins with one of its keys.
     for key, term in keyed_stems:
         start = folded.find(key)
         while start >= 0:
-            if any(stem(part) == term for part in lexicon_words_at(folded, start)):
+            if start == 0 or any(stem(part) == term for part in lexicon_words_at(folded, start)):
                 return True
             start = folded.find(key, start + 1)
     return False

@@ -157,6 +157,25 @@ def test_words_that_are_not_split(word: str):
     assert split_compound(word) == ()
 
 
+@pytest.mark.parametrize(
+    "compound, parts",
+    [
+        # Loanwords and new coinages no word list has, before a word the lexicon knows.
+        ("taxshelterregeling", ("taxshelter", "regeling")),
+        ("mysteryshoppingcampagnes", ("mysteryshopping", "campagnes")),
+        ("skypegesprek", ("skype", "gesprek")),
+        ("fintechbedrijven", ("fintech", "bedrijven")),
+    ],
+)
+def test_an_unknown_modifier_splits_off_a_known_head(compound: str, parts: tuple[str, ...]):
+    assert split_compound(compound) == parts
+
+
+def test_an_unknown_word_is_not_cut_where_a_known_word_ends_just_before():
+    # "vloer" is a word: the cut is vloer + partikels (unknown), not vloerp + artikels.
+    assert split_compound("vloerpartikels") == ()
+
+
 def test_the_lexicon_file_is_what_derive_lexicon_writes(tmp_path):
     # Words are looked up in the group of their first letters: a word or name filed under another
     # group would never be found.
