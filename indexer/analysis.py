@@ -29,7 +29,7 @@ from .compounds import is_known_word, split_compound
 from .textdata import data_bytes, fold, read_data
 
 EXACT_PREFIX = "="
-CHAIN_VERSION = 3
+CHAIN_VERSION = 4
 """Bump when the chain's behaviour changes; the data files' contents are part of the version too."""
 DATA_FILES = ("stopwords_nl.txt", "stem_overrides.txt", "lexicon_nl.txt", "compound_protected.txt",
               "compound_nonparts.txt")

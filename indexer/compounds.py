@@ -41,9 +41,9 @@ MIN_SHORT_PART_COUNT = 20
 """A three-letter part must occur this often on its own in the seeds (par·keer, neu·rol·ogen)."""
 MAX_PARTS = 4
 MIN_MODIFIER = 4
+"""An unknown word splits as an unknown modifier of at least this many letters ..."""
 MIN_HEAD = 5
-"""An unknown word splits as an unknown modifier of at least MIN_MODIFIER letters and a lexicon
-word of at least MIN_HEAD letters (see `_unknown_modifier`)."""
+"""... and a lexicon word of at least this many (see `_unknown_modifier`)."""
 MAX_LEXICON_WORD = 18
 LINKS = ("", "s", "e", "en", "er")
 LEXICON_FILE = "lexicon_nl.txt"
@@ -171,17 +171,19 @@ def split_compound(word: str) -> tuple[str, ...]:
 
 def _unknown_modifier(word: str, lexicon: Lexicon) -> tuple[str, ...]:
     """A word no lexicon knows, cut before the longest lexicon word it ends with: "taxshelter" +
-    "regeling", "syrie" + "strijders". Loanwords and names (mystery shopping, tax shelter, Syrië)
+    "regeling", "skype" + "gesprek". Loanwords and names (mystery shopping, tax shelter, Skype)
     lead many new compounds, and no word list has them; the head, a word of its own, says that
     the word is a compound."""
     for start in range(MIN_MODIFIER, len(word) - MIN_HEAD + 1):
         head = word[start:]
         if lexicon.weight(head) > 0 and head not in NON_PARTS:
-            # A known word one or two letters short of the modifier means a misplaced cut: the
-            # head is the end of a longer, unknown word (vloer·partikels, not vloerp·artikels).
-            if any(lexicon.weight(word[:start - cut]) > 0 for cut in (1, 2)):
+            modifier = word[:start]
+            # A particle or stop word is no part (tegen·expertise stays whole), and a known word
+            # at, or one or two letters short of, the cut means a misplaced one: the head is the
+            # end of a longer, unknown word (vloer·partikels, not vloerp·artikels).
+            if modifier in NON_PARTS or any(lexicon.weight(word[:start - cut]) > 0 for cut in (0, 1, 2)):
                 return ()
-            return (word[:start], head)
+            return (modifier, head)
     return ()
 
 

@@ -171,9 +171,14 @@ def test_an_unknown_modifier_splits_off_a_known_head(compound: str, parts: tuple
     assert split_compound(compound) == parts
 
 
-def test_an_unknown_word_is_not_cut_where_a_known_word_ends_just_before():
-    # "vloer" is a word: the cut is vloer + partikels (unknown), not vloerp + artikels.
-    assert split_compound("vloerpartikels") == ()
+@pytest.mark.parametrize("word", [
+    "vloerpartikels",  # "vloer" is a word: the cut is vloer + partikels (unknown), not vloerp + artikels
+    "tegenexpertise",  # particles and stop words are no parts: not tegen + expertise
+    "overbevraging",
+    "tussenevaluatie",
+])
+def test_an_unknown_word_is_not_cut_where_no_unknown_modifier_ends(word: str):
+    assert split_compound(word) == ()
 
 
 def test_the_lexicon_file_is_what_derive_lexicon_writes(tmp_path):
@@ -274,6 +279,7 @@ def test_every_word_begins_with_a_key_of_its_stem():
     ("de", {"=de"}),  # a stop word: its exact form only
     ("de", {"de"}),
     ("nederlandsvlaams", {"vlaams"}),
+    ("taxshelterregeling", {"taxshelter"}),  # through an unknown first part, no lexicon word
 ])
 def test_yields_any_is_the_full_analysis(word: str, terms: set[str]):
     from indexer.wordterms import word_terms, yields_any
