@@ -220,16 +220,12 @@ class _Compiler:
             positions = [[(term, kind) for term, kind in terms if kind == "word"] for terms in positions]
             if len(positions) != 1 or _is_stop_position(positions[0]) or not positions[0]:
                 return None
-        if len(fields) > 1 and not exact and len(positions) == 1:
-            # One word in every text field, scored as one term of the whole document (BM25F).
-            word = _word_query(positions[0], self.weights)
-            if word is not None:
-                clauses.append(_boosted(word, joined))
-        else:
-            for fieldname in fields:
-                q = _positions_query(fieldname, positions, exact)
-                if q is not None:
-                    clauses.append(_boosted(q, self.weights.get(fieldname, 1.0) * joined))
+        # Each word's fields scored as one term (BM25F), a word typed, quoted, in one section or
+        # one of several (a phrase, a hyphenated or glued word).
+        text = _word_query(positions[0], self.weights, fields) if len(positions) == 1 else \
+            _words_query(positions, self.weights, fields, exact)
+        if text is not None:
+            clauses.append(_boosted(text, joined))
         if clauses and not self._negated:
             self.scored = True
             for fieldname in fields:
@@ -337,12 +333,12 @@ def _position_query(fieldname: str, terms: Alternatives) -> wq.Query | None:
     return _combine(wq.Or, alternatives)
 
 
-def _word_query(terms: Alternatives, weights: dict[str, float]) -> wq.Query | None:
-    """A word (its terms at one position) in every text field, each term scored over the fields
-    together with the fields' weights; a compound's parts each over the fields, all of them
-    required, anywhere in the document."""
+def _word_query(terms: Alternatives, weights: dict[str, float], fields: tuple[str, ...]) -> wq.Query | None:
+    """A word (its terms at one position) in `fields`, each term scored over the fields together
+    with the fields' weights; a compound's parts each over the fields, all of them required,
+    anywhere in the document."""
     def across(text: str, boost: float = 1.0) -> wq.Query:
-        return CombinedFields([wq.Term(fieldname, text, boost=weights.get(fieldname, 1.0)) for fieldname in TEXT_FIELDS],
+        return CombinedFields([wq.Term(fieldname, text, boost=weights.get(fieldname, 1.0)) for fieldname in fields],
                               boost=boost)
 
     alternatives = [across(t) for t, kind in terms if kind == "word"]
@@ -353,20 +349,32 @@ def _word_query(terms: Alternatives, weights: dict[str, float]) -> wq.Query | No
     return _combine(wq.Or, alternatives)
 
 
-def _positions_query(fieldname: str, positions: list[Alternatives], exact: bool) -> wq.Query | None:
-    if not positions:
-        return None
-    wholes = [wq.Term(fieldname, term) for terms in positions for term, kind in terms if kind == "whole"]
-    parts = [q for q in (_position_query(fieldname, terms) for terms in positions) if q is not None]
-    if len(parts) == 1 and not wholes:
-        return parts[0]
-    if exact or wholes:
-        # A phrase, or a hyphenated word: its parts in order, or its joined form.
-        sequence = wq.Sequence(parts) if len(parts) > 1 else parts[0]
-        return wq.Or([sequence] + wholes) if wholes and not exact else sequence
-    # A glued word typed in the query ("verbeteren.Het"): all its words, in any order.
-    content = [p for p, terms in zip(parts, positions) if not _is_stop_position(terms)]
-    return _combine(wq.And, content)
+def _words_query(positions: list[Alternatives], weights: dict[str, float], fields: tuple[str, ...],
+                 exact: bool) -> wq.Query | None:
+    """Words at successive positions: a "phrase" (its words in order in one field), a hyphenated
+    word (its joined form, or, as a compound's parts, its words in order) or a glued one
+    ("verbeteren.Het": all its words, in any order). Each word is scored over the fields as a
+    word typed alone; the order only decides what matches, and adds nothing to the score."""
+    words = [_word_query(terms, weights, fields) for terms in positions if exact or not _is_stop_position(terms)]
+    scored = [word for word in words if word is not None]
+    wholes = [CombinedFields([wq.Term(fieldname, term, boost=weights.get(fieldname, 1.0)) for fieldname in fields])
+              for terms in positions for term, kind in terms if kind == "whole"]
+    if not (exact or wholes):
+        return _combine(wq.And, scored)
+    in_order = _combine(wq.Or, [_sequence([_position_query(fieldname, terms) for terms in positions])
+                                for fieldname in fields])
+    ordered = _combine(wq.And, ([wq.ConstantScoreQuery(in_order, 0.0)] if in_order else []) + scored)
+    if exact or ordered is None:
+        return ordered if ordered is not None else _combine(wq.Or, wholes)
+    ordered.boost *= COMPOUND_PARTS_WEIGHT
+    return wq.Or(wholes + [ordered])
+
+
+def _sequence(queries: list[wq.Query | None]) -> wq.Query | None:
+    """The queries found in this order, or None when fewer than two are left to order (a position
+    whose only term is a hyphenated word's joined form has none)."""
+    present = [q for q in queries if q is not None]
+    return wq.Sequence(present) if len(present) > 1 else None
 
 
 # Built once: a chain of filters is several objects, and a query is analysed word by word. Whoosh

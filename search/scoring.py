@@ -43,14 +43,20 @@ Scores = dict[int, float]
 class CombinedFields(wq.Or):
     """One word in several fields, scored as one term of the document (BM25F): its frequency in
     each field, times the field's weight (the term's boost) and normalised by the field's length,
-    summed before saturation, then times the word's idf in the field where it is most common.
+    summed before saturation, then times the word's idf in the field where it is in the most
+    documents.
 
     Summing each field's own BM25 instead saturates per field, so a word named once in passing in
     a heavily weighted field outweighs a document that is about it in a longer, lighter field.
-    Whoosh's own matchers read this node as the Or of its terms: the same matches."""
+    Whoosh's own matchers read this node as the Or of its terms: the same matches. (Whoosh's
+    `Or.normalize` would merge it into an enclosing Or as plain terms: queries holding it are
+    never normalised.)"""
 
     def __init__(self, terms: list[wq.Term], boost: float = 1.0) -> None:
         super().__init__(terms, boost=boost)
+
+    def __repr__(self) -> str:
+        return f"CombinedFields({self.subqueries!r}, boost={self.boost!r})"
 
 
 class QueryScorer:
@@ -222,6 +228,12 @@ class _SegmentScorer:
         frequencies: Scores = {}
         idfs = []
         for term in word.subqueries:
+            text = self._term_bytes(term)
+            if text is None:
+                continue
+            # Every field's, whether or not this segment holds the term: the whole index's
+            # statistics, so that a document's score does not depend on its segment.
+            idfs.append(self.top.idf(term.fieldname, text))
             postings = self.postings(term)
             if not postings:
                 continue
@@ -229,12 +241,12 @@ class _SegmentScorer:
             weight = float(term.boost) * k1
             field = {docnum: tf * weight / norms[lengths[docnum]] for docnum, tf in _weights(postings, among)}
             frequencies = _sum([frequencies, field]) if frequencies else field
-            idfs.append(self.top.idf(term.fieldname, self.leaf.schema[term.fieldname].to_bytes(term.text)))
         if not frequencies:
             return {}
-        # The idf of the field that holds the word most often (as Lucene's CombinedFieldQuery takes
-        # the largest document frequency): read from each term's statistics, where counting the
-        # documents that hold it in any field would need every posting of a common word.
+        # The idf of the field where the word is in the most documents (as Lucene's
+        # CombinedFieldQuery takes the largest document frequency): read from each term's
+        # statistics, where counting the documents that hold it in any field would need every
+        # posting of a common word.
         scale = min(idfs) * (k1 + 1) * float(word.boost)
         return {docnum: scale * tf / (tf + k1) for docnum, tf in frequencies.items()}
 

@@ -132,28 +132,24 @@ def test_a_quoted_phrase_is_marked_only_where_it_stands_whole(untitled_index: Pa
 
 
 def test_a_document_about_a_word_outranks_one_naming_it_in_passing_in_its_question(tmp_path: Path):
-    # BM25F: a word's frequencies in the question and the answer, weighted, are added before they
-    # saturate. Scored field by field, one passing mention in the heavily weighted question
-    # outranked a short question whose answer is about the word (without a title to say so).
+    # BM25F: a word's frequencies in the question (weight 3) and the answer (1), weighted, are
+    # added before they saturate. Saturated section by section, the one passing mention in the
+    # question would outrank three in an answer about the word.
+    filler = "De minister antwoordde uitvoerig op de vragen over het beleid van de regering."
     records = [
-        {"id": "passing", "question": "Het gebruik van chloorpyrifos vormt een mogelijk chronisch risico voor "
-                                      "de consumenten. In uw antwoord op mijn vorige vraag schreef u dat, net "
-                                      "zoals voor pyrethroïden, neonicotinoïden of andere neurotoxische stoffen, "
-                                      "de fabrikanten van chloorpyrifos nieuwe studies moeten voorleggen. Welke "
-                                      "maatregelen neemt u om de blootstelling aan chloorpyrifos te beperken?",
+        {"id": "passing", "question": "Het gebruik van chloorpyrifos vormt een risico. Net zoals voor "
+                                      "neonicotinoïden moeten de fabrikanten nieuwe studies voorleggen. Welke "
+                                      "maatregelen neemt u tegen chloorpyrifos? Welke maatregelen neemt u tegen "
+                                      "chloorpyrifos?",
          "answer": "De Europese evaluatie van chloorpyrifos loopt nog."},
         {"id": "about", "question": "Welke maatregelen neemt u tegen de insecticiden die bijen doden?",
-         "answer": "Het gebruik van neonicotinoïden in de landbouw valt onder mijn collega. Drie "
-                   "neonicotinoïden zijn sinds 2013 beperkt. Biociden met neonicotinoïden volgen de Europese "
-                   "evaluatie."},
-        {"id": "other", "question": "Hoeveel bijenvolken gingen in 2016 verloren?",
-         "answer": "Volgens de jaarlijkse telling van de imkers ging in de winter van 2016 ongeveer een derde van "
-                   "de bijenvolken verloren, meer dan in de jaren daarvoor. De oorzaken zijn parasieten, ziekten "
-                   "en het weer."},
-        {"id": "more", "question": "Welke pesticiden vindt men in het grondwater?",
-         "answer": "De gewesten meten de kwaliteit van het grondwater. In de meeste meetpunten blijven de "
-                   "waarden onder de Europese normen, maar in sommige landbouwgebieden worden resten van "
-                   "oude pesticiden gevonden."},
+         "answer": "Het gebruik van neonicotinoïden valt onder mijn collega. Drie neonicotinoïden zijn beperkt. "
+                   "Biociden met neonicotinoïden volgen de Europese evaluatie. De evaluatie loopt nog. De "
+                   "evaluatie loopt nog."},
+        {"id": "other", "question": f"Hoeveel bijenvolken gingen in 2016 verloren? {filler}",
+         "answer": f"Volgens de telling van de imkers ging ongeveer een derde van de bijenvolken verloren. {filler}"},
+        {"id": "more", "question": f"Welke pesticiden vindt men in het grondwater? {filler}",
+         "answer": f"De gewesten meten de kwaliteit van het grondwater in vele meetpunten. {filler}"},
     ]
     source = tmp_path / "records.jsonl"
     source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")

@@ -27,6 +27,7 @@ QUERIES = [
     "ideeën",  # diacritics
     "ideeen",
     "Nederlands-Vlaamse samenwerking",  # a hyphenated word: its parts in order, or joined
+    "niet-plooibare",  # a hyphenated word led by a stop word: only its joined form at the first place
     "verbeteren.Het",  # a glued sentence
     "700.000 euro",
     '"digitale competenties" leerkrachten',  # a phrase, scored by Whoosh's own matcher
@@ -50,10 +51,18 @@ OFFSET_QUERIES = [
 
 def _fields_apart(query: wq.Query) -> wq.Query:
     """`query` with each word over the text fields (CombinedFields) as Whoosh reads it: the Or of
-    its fields' terms, each field scored on its own."""
+    its fields' terms, each field scored on its own; and the order a phrase requires (a constant
+    score of 0, which Whoosh's matcher counts as 1, as for a filter) with a score too small to
+    count, so that Whoosh's scores and these can be compared."""
     if isinstance(query, CombinedFields):
         return wq.Or(list(query.subqueries), boost=query.boost)
+    if isinstance(query, wq.ConstantScoreQuery) and query.score == 0.0 and _is_order(query.child):
+        return wq.ConstantScoreQuery(query.child, 1e-300)
     return query.apply(_fields_apart)
+
+
+def _is_order(query: wq.Query) -> bool:
+    return isinstance(query, wq.Sequence) or (type(query) is wq.Or and all(_is_order(q) for q in query.subqueries))
 
 
 def _whoosh_scores(searcher: Searcher, text: str) -> dict[int, float]:
@@ -139,8 +148,8 @@ def test_every_query_matches_documents(searcher: Searcher) -> None:
 
 
 def test_scores_over_many_blocks_segments_and_deletions_are_whooshs(tmp_path: Path) -> None:
-    # Six copies of the fixtures in two commits, two documents deleted: frequent terms span
-    # several packed blocks, the first segment is merged into the second.
+    # Six copies of the fixtures in two commits (two segments), a document deleted from each:
+    # frequent terms span several packed blocks.
     documents = fixture_documents()
     half = len(documents) // 2
     index = write(tmp_path / "ix", [documents[:half], documents[half:]], fast=True,
@@ -155,6 +164,30 @@ def test_scores_over_many_blocks_segments_and_deletions_are_whooshs(tmp_path: Pa
             for word in _words(parse_query(text).query):
                 got = QueryScorer(whoosh_searcher, word, whoosh_searcher.weighting).scores()
                 assert got == pytest.approx(_reference_bm25f(whoosh_searcher, word, BM25_K1, BM25_B), rel=1e-12), text
+
+
+def test_a_words_score_does_not_depend_on_the_segment_holding_the_document(tmp_path: Path) -> None:
+    # The first segment has "fiets" only in an answer, the second only in titles: the answer's
+    # document is scored with the idf of the titles' term as well, as in a one-segment index.
+    from indexer.document import Document
+
+    def document(number: int, title: str, question: str, answer: str) -> Document:
+        return Document(id=f"d{number}", source="test", title=title, question=question, answer=answer)
+
+    first = [document(1, "Verkeer", "Hoeveel ongevallen waren er?", "Er waren ongevallen met een fiets."),
+             document(2, "Treinen", "Hoeveel treinen reden er?", "Er reden veel treinen.")]
+    second = [document(3, "De fiets", "Hoeveel fietspaden zijn er?", "Er zijn er veel."),
+              document(4, "Een fiets", "Waar staan de stallingen?", "Bij de stations."),
+              document(5, "Bussen", "Hoeveel bussen reden er?", "Er reden veel bussen.")]
+    index = write(tmp_path / "ix", [first, second], fast=True)
+    with index.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1)) as whoosh_searcher:
+        assert len(whoosh_searcher.leaf_searchers()) == 2
+        words = _words(parse_query("fiets").query)
+        assert words
+        for word in words:
+            expected = _reference_bm25f(whoosh_searcher, word, BM25_K1, BM25_B)
+            assert len(expected) == 3
+            assert QueryScorer(whoosh_searcher, word, whoosh_searcher.weighting).scores() == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize("text, offset", OFFSET_QUERIES)

@@ -543,8 +543,10 @@ def test_deeply_nested_brackets_are_refused(searcher: Searcher):
 ])
 @pytest.mark.parametrize("group", [True, False])
 def test_every_page_is_a_slice_of_the_ranking_of_all_matches(fixture_index: Path, query: str, group: bool):
-    # Every match scored, best first, ties in index order (one per question when grouped): page
-    # by page, Searcher shows the same hits with the same scores, and counts them all.
+    # Every match scored by the one ranking path (its scores are tested node by node against
+    # Whoosh and a BM25F reference in test_scoring.py), best first, ties in index order, one per
+    # question when grouped: page by page, Searcher shows the same hits with the same scores, and
+    # counts them all.
     from search.query import parse_query
     from search.scoring import QueryScorer
 
