@@ -249,8 +249,9 @@ class _Compiler:
             self.phrases.setdefault(fieldname, []).append(sequence)
             return
         for terms in positions:
-            if exact or not _is_stop_position(terms):
-                for term, kind in terms:
+            stop = not exact and _is_stop_position(terms)
+            for term, kind in terms:
+                if not stop or kind == "whole":
                     self.highlight.setdefault(fieldname, set()).add(term)
                     weight = _KIND_WEIGHTS.get(kind, 1.0) * joined
                     self.term_weights[term] = max(weight, self.term_weights.get(term, 0.0))
@@ -304,21 +305,31 @@ def _analyze(text: str, exact: bool) -> list[Alternatives]:
     for pos in sorted(by_pos):
         exact_terms = [(t, k) for t, k in by_pos[pos] if t.startswith(EXACT_PREFIX)]
         stems = [(t, k) for t, k in by_pos[pos] if not t.startswith(EXACT_PREFIX)]
-        # A stop word has no stem: its exact form stands in, so hyphenated words keep their order.
-        if exact or not stems:
+        if exact:
             positions.append(exact_terms)
+            continue
+        if not any(k != "whole" for _, k in stems):
+            # A stop word has no stem: its exact form stands in (beside a hyphenated word's joined
+            # form, which shares the first word's place), so hyphenated words keep their order.
+            positions.append([(t, k) for t, k in exact_terms if k != "whole"] + stems)
             continue
         words = [t[len(EXACT_PREFIX):] for t, k in exact_terms if k == "word"]
         known = {t for t, _ in stems}
         related = [stem for word in words for stem in related_stems(word) if stem not in known]
         positions.append(stems + [(stem, "related") for stem in dict.fromkeys(related)])
-    if not exact and all(_is_stop_position(p) for p in positions):
+    if not exact and all(_is_stop_position(p) and not _wholes(p) for p in positions):
         return []
     return positions
 
 
 def _is_stop_position(terms: Alternatives) -> bool:
-    return all(term.startswith(EXACT_PREFIX) for term, _ in terms)
+    """Whether the word at this place is a stop word (only its exact form; a hyphenated word's
+    joined form may stand beside it)."""
+    return all(term.startswith(EXACT_PREFIX) for term, kind in terms if kind != "whole")
+
+
+def _wholes(terms: Alternatives) -> list[str]:
+    return [term for term, kind in terms if kind == "whole"]
 
 
 def _position_query(fieldname: str, terms: Alternatives) -> wq.Query | None:
@@ -353,20 +364,23 @@ def _words_query(positions: list[Alternatives], weights: dict[str, float], field
                  exact: bool) -> wq.Query | None:
     """Words at successive positions: a "phrase" (its words in order in one field), a hyphenated
     word (its joined form, or, as a compound's parts, its words in order) or a glued one
-    ("verbeteren.Het": all its words, in any order). Each word is scored over the fields as a
-    word typed alone; the order only decides what matches, and adds nothing to the score."""
+    ("verbeteren.Het": all its words, anywhere, as words typed apart but all required). Each word
+    is scored over the fields as a word typed alone, wherever it stands in the document; the order
+    only decides what matches, and adds nothing to the score."""
     words = [_word_query(terms, weights, fields) for terms in positions if exact or not _is_stop_position(terms)]
     scored = [word for word in words if word is not None]
     wholes = [CombinedFields([wq.Term(fieldname, term, boost=weights.get(fieldname, 1.0)) for fieldname in fields])
-              for terms in positions for term, kind in terms if kind == "whole"]
+              for terms in positions for term in _wholes(terms)]
     if not (exact or wholes):
         return _combine(wq.And, scored)
+    if not scored:  # a hyphenated word of stop words ("de-het"): its joined form only
+        return _combine(wq.Or, wholes)
     in_order = _combine(wq.Or, [_sequence([_position_query(fieldname, terms) for terms in positions])
                                 for fieldname in fields])
     ordered = _combine(wq.And, ([wq.ConstantScoreQuery(in_order, 0.0)] if in_order else []) + scored)
     if exact or ordered is None:
-        return ordered if ordered is not None else _combine(wq.Or, wholes)
-    ordered.boost *= COMPOUND_PARTS_WEIGHT
+        return ordered
+    ordered.boost *= COMPOUND_PARTS_WEIGHT  # a new query: the And, or the one word's own
     return wq.Or(wholes + [ordered])
 
 

@@ -156,3 +156,40 @@ def test_a_document_about_a_word_outranks_one_naming_it_in_passing_in_its_questi
     build_index([source], tmp_path / "ix")
     with Searcher(tmp_path / "ix") as searcher:
         assert [hit.id for hit in searcher.search("neonicotinoïde").hits] == ["about", "passing"]
+
+
+HYPHENATED = [
+    {"id": "joined", "question": "Hoeveel email werd er verstuurd?"},
+    {"id": "hyphen", "question": "Hoeveel e-mail werd er verstuurd?"},
+    {"id": "apart", "question": "Hoeveel e mail werd er verstuurd?"},
+    {"id": "reversed", "question": "Hoeveel mail e werd er verstuurd?"},
+    {"id": "rigid", "question": "Waarom zijn de regels zo niet-plooibare voorschriften?"},
+    {"id": "pliable", "question": "Zijn de plooibare regels een succes?"},
+    {"id": "sections", "question": "Hoeveel fietsen zijn er gestolen?", "answer": "In de treinen werden er veel gestolen."},
+]
+
+
+@pytest.fixture(scope="module")
+def hyphenated_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hyphenated")
+    source = folder / "records.jsonl"
+    source.write_text("".join(json.dumps(record) + "\n" for record in HYPHENATED), encoding="utf-8")
+    build_index([source], folder / "ix")
+    return folder / "ix"
+
+
+def test_a_hyphenated_word_finds_its_joined_form_first_then_its_words_in_order(hyphenated_index: Path):
+    with Searcher(hyphenated_index) as searcher:
+        hits = searcher.search("e-mail").hits
+        # Its joined form is the word itself, the words in order count as a compound's parts.
+        assert {hit.id for hit in hits[:2]} == {"joined", "hyphen"}
+        assert [hit.id for hit in hits[2:]] == ["apart"]
+        assert hits[2].score < hits[1].score
+        # A stop word before the hyphen keeps its place in the order: not "plooibare" alone.
+        assert [hit.id for hit in searcher.search("niet-plooibare").hits] == ["rigid"]
+
+
+def test_glued_words_are_all_required_anywhere_in_the_document(hyphenated_index: Path):
+    with Searcher(hyphenated_index) as searcher:
+        assert [hit.id for hit in searcher.search("fietsen/treinen").hits] == ["sections"]
+        assert searcher.search("fietsen/bussen").total == 0

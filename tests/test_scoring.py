@@ -27,7 +27,7 @@ QUERIES = [
     "ideeën",  # diacritics
     "ideeen",
     "Nederlands-Vlaamse samenwerking",  # a hyphenated word: its parts in order, or joined
-    "niet-plooibare",  # a hyphenated word led by a stop word: only its joined form at the first place
+    "niet-plooibare",  # a hyphenated word led by a stop word, which keeps its place in the order
     "verbeteren.Het",  # a glued sentence
     "700.000 euro",
     '"digitale competenties" leerkrachten',  # a phrase, scored by Whoosh's own matcher
@@ -123,6 +123,25 @@ def test_a_word_over_the_text_fields_scores_bm25f(searcher: Searcher, text: str)
     for word in words:
         got = QueryScorer(searcher._searcher, word, searcher._weighting).scores()
         assert got == pytest.approx(_reference_bm25f(searcher._searcher, word, BM25_K1, BM25_B), rel=1e-12), word
+
+
+@pytest.mark.parametrize("text", ['"digitale competenties"', 'antwoord:"digitale competenties"'])
+def test_a_phrase_scores_as_its_words_and_matches_them_in_order(searcher: Searcher, text: str) -> None:
+    whoosh_searcher = searcher._searcher
+    query = parse_query(text).query
+    got = QueryScorer(whoosh_searcher, query, searcher._weighting).scores()
+    in_order = {hit.docnum for hit in whoosh_searcher.search(_order(query), limit=None)}
+    assert got and got.keys() == in_order
+    references = [_reference_bm25f(whoosh_searcher, word, BM25_K1, BM25_B) for word in _words(query)]
+    assert len(references) == 2
+    assert got == pytest.approx({docnum: sum(ref[docnum] for ref in references) for docnum in got}, rel=1e-12)
+
+
+def _order(query: wq.Query) -> wq.Query:
+    """The order a phrase requires, from its compiled query."""
+    found = [q.child for q in query.children() if isinstance(q, wq.ConstantScoreQuery)]
+    assert len(found) == 1
+    return found[0]
 
 
 def test_every_query_has_words_scored_over_the_text_fields(searcher: Searcher) -> None:
