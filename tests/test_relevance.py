@@ -43,13 +43,17 @@ RECORDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def untitled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("untitled")
+def index_of(records: list[dict], folder: Path) -> Path:
+    """An index of `records` as a JSON Lines file in `folder`."""
     source = folder / "records.jsonl"
-    source.write_text("".join(json.dumps(record) + "\n" for record in RECORDS), encoding="utf-8")
+    source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     build_index([source], folder / "ix")
     return folder / "ix"
+
+
+@pytest.fixture(scope="module")
+def untitled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return index_of(RECORDS, tmp_path_factory.mktemp("untitled"))
 
 
 def test_a_record_without_title_shows_its_first_line_as_title():
@@ -151,10 +155,7 @@ def test_a_document_about_a_word_outranks_one_naming_it_in_passing_in_its_questi
         {"id": "more", "question": f"Welke pesticiden vindt men in het grondwater? {filler}",
          "answer": f"De gewesten meten de kwaliteit van het grondwater in vele meetpunten. {filler}"},
     ]
-    source = tmp_path / "records.jsonl"
-    source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
-    build_index([source], tmp_path / "ix")
-    with Searcher(tmp_path / "ix") as searcher:
+    with Searcher(index_of(records, tmp_path)) as searcher:
         assert [hit.id for hit in searcher.search("neonicotinoïde").hits] == ["about", "passing"]
 
 
@@ -171,11 +172,7 @@ HYPHENATED = [
 
 @pytest.fixture(scope="module")
 def hyphenated_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hyphenated")
-    source = folder / "records.jsonl"
-    source.write_text("".join(json.dumps(record) + "\n" for record in HYPHENATED), encoding="utf-8")
-    build_index([source], folder / "ix")
-    return folder / "ix"
+    return index_of(HYPHENATED, tmp_path_factory.mktemp("hyphenated"))
 
 
 def test_a_hyphenated_word_finds_its_joined_form_first_then_its_words_in_order(hyphenated_index: Path):
