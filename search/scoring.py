@@ -13,8 +13,9 @@ BM25F formula with the same statistics, boosts and order of operations (and a co
 clause ignores its boost, as in Whoosh) with two exceptions: a filter adds the 0 it is given, where
 Whoosh's constant-score matcher reads 0 as "no weight" and adds 1, and an excluded word adds
 nothing, where Whoosh adds 1. Both added 1 to every match of a plain query, so rankings stay the
-same. What this module does not take apart (phrases, ranges) is matched by Whoosh's `Query.docs`
-and scored by Whoosh's matchers, so the matches are always the ones Whoosh would find.
+same. What this module does not take apart (a phrase's order, ranges) is matched by Whoosh's
+`Query.docs`, and scored, where it is, by Whoosh's matchers, so the matches are always the ones
+Whoosh would find.
 
 One query node is Vraagbaak's own: `CombinedFields`, a word searched in several fields and scored
 as one term of the whole document (BM25F as Robertson et al. define it), which Whoosh's matchers
