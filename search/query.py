@@ -344,17 +344,19 @@ def _position_query(fieldname: str, terms: Alternatives) -> wq.Query | None:
     return _combine(wq.Or, alternatives)
 
 
+def _across(text: str, weights: dict[str, float], fields: tuple[str, ...], boost: float = 1.0) -> CombinedFields:
+    """One term in `fields`, each with its weight, scored as one term of the document (BM25F)."""
+    return CombinedFields([wq.Term(fieldname, text, boost=weights.get(fieldname, 1.0)) for fieldname in fields],
+                          boost=boost)
+
+
 def _word_query(terms: Alternatives, weights: dict[str, float], fields: tuple[str, ...]) -> wq.Query | None:
     """A word (its terms at one position) in `fields`, each term scored over the fields together
     with the fields' weights; a compound's parts each over the fields, all of them required,
     anywhere in the document."""
-    def across(text: str, boost: float = 1.0) -> wq.Query:
-        return CombinedFields([wq.Term(fieldname, text, boost=weights.get(fieldname, 1.0)) for fieldname in fields],
-                              boost=boost)
-
-    alternatives = [across(t) for t, kind in terms if kind == "word"]
-    alternatives += [across(t, RELATED_FORMS_WEIGHT) for t, kind in terms if kind == "related"]
-    parts = [across(t) for t, kind in terms if kind == "part"]
+    alternatives = [_across(t, weights, fields) for t, kind in terms if kind == "word"]
+    alternatives += [_across(t, weights, fields, RELATED_FORMS_WEIGHT) for t, kind in terms if kind == "related"]
+    parts = [_across(t, weights, fields) for t, kind in terms if kind == "part"]
     if parts:
         alternatives.append(wq.And(parts, boost=COMPOUND_PARTS_WEIGHT))
     return _combine(wq.Or, alternatives)
@@ -369,8 +371,7 @@ def _words_query(positions: list[Alternatives], weights: dict[str, float], field
     only decides what matches, and adds nothing to the score."""
     words = [_word_query(terms, weights, fields) for terms in positions if exact or not _is_stop_position(terms)]
     scored = [word for word in words if word is not None]
-    wholes = [CombinedFields([wq.Term(fieldname, term, boost=weights.get(fieldname, 1.0)) for fieldname in fields])
-              for terms in positions for term in _wholes(terms)]
+    wholes = [_across(term, weights, fields) for terms in positions for term in _wholes(terms)]
     if not (exact or wholes):
         return _combine(wq.And, scored)
     if not scored:  # a hyphenated word of stop words ("de-het"): its joined form only
