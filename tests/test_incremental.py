@@ -337,6 +337,10 @@ def test_a_build_pauses_the_cycle_collector_and_restores_it(corpus: Path, tmp_pa
     build_index([corpus], tmp_path / "ix", progress=lambda done, total: during.append(gc.isenabled()))
     assert during and not any(during)  # paused while files are indexed
     assert gc.isenabled()
+    # What a build leaves alive (here `during`, like its word caches) is in the oldest generation:
+    # young collections after the build do not walk it. Not frozen: a cycle it left is collected.
+    assert any(item is during for item in gc.get_objects(generation=2))
+    assert gc.get_freeze_count() == 0
 
     def interrupt(done: int, total: int) -> None:
         raise KeyboardInterrupt
