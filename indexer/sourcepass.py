@@ -40,10 +40,11 @@ more than it saves)."""
 EXTRACT_AHEAD_MIN = 8
 """New or changed PDFs from which a build extracts them in other processes (`pdf.ExtractionPool`):
 starting those costs about a third of a second, the time of ten or so PDFs."""
-WORKER_SHARE = 0.56
+WORKER_SHARE = 0.54
 """The part of the sources (in bytes) whose documents the second process indexes. This process
-also parses every file and hands the documents over: at half it used 1.2–1.5 CPU seconds more than
-the second process's ~7 on the seeds, and kept the build waiting for it; at 0.56 the two end even."""
+also parses every file and hands the documents over, so it takes less than half; on the seeds, the
+two processes finish their segments together at 0.54 (at 0.56 this one waited 0.2–0.3 s for the
+other, at 0.52–0.53 the other for this one; `vraagbaak index` 5.4 s against 5.5 s at either)."""
 
 
 class SourcePass:
