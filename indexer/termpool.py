@@ -69,14 +69,19 @@ class TermPool:
         tuples in between; return their frequency sum."""
         terms = self.fields.setdefault(fieldname, {})
         single = ONE_POSITION_VALUES
+        # A word's terms (its exact form, stem and parts) share one list of positions: encoded once.
+        encoded: dict[int, bytes] = {}
         length = 0
         for text, found in positions.items():
             freq = len(found)
             length += freq
-            # encode_positions' own cache, looked up here: one call less for most postings.
-            value = single.get(found[0]) if freq == 1 else None
-            if value is None:
-                value = encode_positions(found)
+            if freq == 1:
+                # encode_positions' own cache, looked up here: one call less for most postings.
+                value = single.get(found[0]) or encode_positions(found)
+            else:
+                value = encoded.get(id(found))  # `positions` keeps every list alive: ids stay unique
+                if value is None:
+                    value = encoded[id(found)] = encode_positions(found)
             postings = terms.get(text)
             if postings is None:
                 terms[text] = [docnum, freq * boost, value]
