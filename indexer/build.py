@@ -64,9 +64,9 @@ def without_cyclic_gc() -> Iterator[None]:
     """Python's cycle collector paused for a build (reference counting still frees everything else).
 
     A build holds millions of small lists and tuples (postings, the term index's buckets) that stay
-    alive until its segment is written; each full collection walked all of them again: 10–20% of a
-    build's CPU time. What a build leaves in cycles (its writers, the file list) is collected
-    after, when the collector runs again. The pause is the whole process's: in a long-running
+    alive until its segment is written; each full collection would walk all of them again: 10–20% of
+    a build's CPU time. What a build leaves in cycles (its writers, the file list) is collected
+    after, by the next full collection. The pause is the whole process's: in a long-running
     process, other threads' cycles wait for the end of the build too.
     """
     enabled = gc.isenabled()
@@ -75,8 +75,8 @@ def without_cyclic_gc() -> Iterator[None]:
         yield
     finally:
         # What the build leaves alive (its word caches: hundreds of thousands of objects) joins the
-        # oldest generation without a collection: re-enabled as they were, in the youngest, they
-        # made the next allocation walk them all at once (0.1 s after a build of the seeds).
+        # oldest generation without a collection: left in the youngest, all of it would be walked
+        # by the first collection after the build (0.1 s after a build of the seeds).
         gc.freeze()
         gc.unfreeze()
         if enabled:
