@@ -79,9 +79,11 @@ class TermPool:
                 # encode_positions' own cache, looked up here: one call less for most postings.
                 value = single.get(found[0]) or encode_positions(found)
             else:
-                value = encoded.get(id(found))  # `positions` keeps every list alive: ids stay unique
-                if value is None:
-                    value = encoded[id(found)] = encode_positions(found)
+                # `positions` keeps every list alive while this runs: their ids stay distinct.
+                known = encoded.get(id(found))
+                if known is None:
+                    known = encoded[id(found)] = encode_positions(found)
+                value = known
             postings = terms.get(text)
             if postings is None:
                 terms[text] = [docnum, freq * boost, value]
