@@ -65,20 +65,24 @@ def without_cyclic_gc() -> Iterator[None]:
 
     A build holds millions of small lists and tuples (postings, the term index's buckets) that stay
     alive until its segment is written; each full collection would walk all of them again: 10–20% of
-    a build's CPU time. What a build leaves in cycles (its writers, the file list) is collected
-    after, by the next full collection. The pause is the whole process's: in a long-running
-    process, other threads' cycles wait for the end of the build too.
+    a build's CPU time. The pause is the whole process's: in a long-running process, other
+    threads' cycles wait for the end of the build too.
+
+    After a build, what it keeps alive (its word caches: hundreds of thousands of objects) joins
+    the oldest generation without a collection: left in the youngest, all of it would be walked by
+    the first collection after the build (0.1 s after a build of the seeds). A build leaves
+    (almost) no cycles to collect (see `_whoosh.codec._ExistingTempFolder`); after a failed one,
+    whose traceback may hold the build's frames, and in a process that froze objects of its own
+    (`gc.freeze`, which this would undo), the collector resumes as it was.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
+        if not gc.get_freeze_count():
+            gc.freeze()
+            gc.unfreeze()
     finally:
-        # What the build leaves alive (its word caches: hundreds of thousands of objects) joins the
-        # oldest generation without a collection: left in the youngest, all of it would be walked
-        # by the first collection after the build (0.1 s after a build of the seeds).
-        gc.freeze()
-        gc.unfreeze()
         if enabled:
             gc.enable()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -21,6 +23,21 @@ FLEMISH_ID = "vlaams/000_e61c5a0f903231aa"
 @pytest.fixture()
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def test_the_console_command_gives_mains_output_and_exit_codes(tmp_path: Path):
+    """`vraagbaak` runs `search.cli.run`, which ends the process after `main` (see pyproject.toml)."""
+    def vraagbaak(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "from search.cli import run; run()", *args],
+                              capture_output=True, text=True)
+
+    built = vraagbaak("index", str(FIXTURE_SEEDS), "--index-dir", str(tmp_path / "ix"))
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith(f"Built a new index in {tmp_path / 'ix'} (no index yet): {FIXTURE_FILES} documents")
+    found = vraagbaak("search", "onderwijstop", "--index-dir", str(tmp_path / "ix"))
+    assert found.returncode == 0 and "onderwijstop" in found.stdout.lower()
+    bad = vraagbaak("search", "trein AND", "--index-dir", str(tmp_path / "ix"))
+    assert bad.returncode == 2 and bad.stderr.startswith("Error:") and "Traceback" not in bad.stderr
 
 
 def test_index_reports_documents_and_exits_zero(runner: CliRunner, tmp_path: Path):

@@ -15,6 +15,7 @@ in one go.
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import sys
@@ -26,6 +27,7 @@ from typing import Any
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter, _lenfield,
 )
+from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.util.numeric import length_to_byte
 
@@ -226,6 +228,10 @@ class VraagbaakCodec(W3Codec):
     segment's codec into the index), so their readers use it.
     """
 
+    def per_document_writer(self, storage: Any, segment: Any) -> Any:
+        return super().per_document_writer(_ExistingTempFolder(storage) if isinstance(storage, FileStorage)
+                                           else storage, segment)
+
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
         if byteids:
             raise ValueError("Vraagbaak's codec writes no term vectors")
@@ -238,3 +244,27 @@ class VraagbaakCodec(W3Codec):
             return InlinedPostings(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
         offset, length = terminfo.extent()
         return PackedPostings(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+class _ExistingTempFolder:
+    """A `FileStorage` whose `temp_storage` takes a folder that exists as it is.
+
+    Whoosh's `SegmentWriter` makes the segment's temporary folder, then its per-document writer
+    makes it again; `FileStorage.create` ignores the "file exists" error but keeps it in a local
+    variable, so the error, its traceback and every frame of the calls that made the writer hold
+    each other: those frames (a whole build: its file list, writers, term pool) would stay alive
+    until a cycle collection.
+    """
+
+    def __init__(self, storage: FileStorage) -> None:
+        self._storage = storage
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
+
+    def temp_storage(self, name: str | None = None) -> FileStorage:
+        if name is None:
+            return self._storage.temp_storage()
+        path = os.path.join(self._storage.folder, name)
+        os.makedirs(path, exist_ok=True)
+        return FileStorage(path)
