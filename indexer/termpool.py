@@ -106,12 +106,6 @@ class TermPool:
         merged = heapq.merge(*sources, key=_term_key)
         return (_joined(group) for _, group in itertools.groupby(merged, key=_term_key))
 
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        """Every posting in (field, term, document) order, as Whoosh's pool gives them."""
-        for fieldname, text, ids, weights, values in self.terms():
-            for docnum, weight, value in zip(ids, weights, values):
-                yield fieldname, text, docnum, weight, value
-
     def cleanup(self) -> None:
         self.fields = {}
         for run in self.runs:
