@@ -260,6 +260,8 @@ class _ExistingTempFolder:
         self._storage = storage
 
     def __getattr__(self, name: str) -> Any:
+        if name == "_storage":  # not set yet (a copy being made): no endless lookup
+            raise AttributeError(name)
         return getattr(self._storage, name)
 
     def temp_storage(self, name: str | None = None) -> FileStorage:
