@@ -366,7 +366,7 @@ def test_a_build_pauses_the_cycle_collector_and_restores_it(corpus: Path, tmp_pa
 
 def test_a_build_leaves_its_state_to_reference_counting(corpus: Path, tmp_path: Path):
     """Nothing of a build waits for the cycle collector: not its file list, writers or frames
-    (Whoosh keeps an error it ignores in a local variable, which held every frame of the build)."""
+    (Whoosh keeps an error it ignores in a local variable, which would hold every frame of the build)."""
     import gc
 
     gc.collect()

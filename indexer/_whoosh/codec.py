@@ -247,7 +247,7 @@ class VraagbaakCodec(W3Codec):
 
 
 class _ExistingTempFolder:
-    """A `FileStorage` whose `temp_storage` takes a folder that exists as it is.
+    """Stands for a `FileStorage`, whose temporary folders it makes without an error when they exist.
 
     Whoosh's `SegmentWriter` makes the segment's temporary folder, then its per-document writer
     makes it again; `FileStorage.create` ignores the "file exists" error but keeps it in a local
